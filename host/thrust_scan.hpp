@@ -1,0 +1,94 @@
+// The scan kernels instantiated for one Thrust system: the same functors run under OpenMP
+// (backend_cpu.cpp) and CUDA (backend_cuda.cu). Vec is that system's vector, Policy its execution
+// policy. Memory is bounded by the chunk size: buffers grow to the largest chunk and are reused.
+#pragma once
+#include <thrust/copy.h>
+#include <thrust/for_each.h>
+#include <thrust/iterator/counting_iterator.h>
+#include <thrust/sort.h>
+#include <thrust/transform.h>
+#include <thrust/unique.h>
+
+#include "host/scan_problem.hpp"
+#include "kernels/scan_functors.hpp"
+
+namespace bscan {
+
+template <class Model, class Policy, template <class> class Vec>
+class ThrustScan {
+ public:
+  ThrustScan(const ScanProblem& pb, Policy policy) : policy_(policy) {
+    const PhysicsData& ph = *pb.physics;
+    in_ = ph.inputs();
+    q2_ = Vec<double>(ph.table_q2().begin(), ph.table_q2().end());
+    y_ = Vec<double>(ph.table_values().begin(), ph.table_values().end());
+    y2_ = Vec<double>(ph.table_second_derivatives().begin(), ph.table_second_derivatives().end());
+    in_.corrections = {raw(q2_), raw(y_), raw(y2_), static_cast<int>(q2_.size())};
+    g_.n_axes = static_cast<int>(pb.axes.size());
+    for (std::size_t a = 0; a < pb.axes.size(); ++a) {
+      axis_values_[a] = Vec<double>(pb.axes[a].values.begin(), pb.axes[a].values.end());
+      g_.param[a] = pb.axes[a].param;
+      g_.size[a] = static_cast<long long>(pb.axes[a].values.size());
+      g_.values[a] = raw(axis_values_[a]);
+    }
+    for (std::size_t i = 0; i < pb.fixed.size(); ++i) g_.fixed[i] = pb.fixed[i];
+    const std::vector<RateTerm>& terms = pb.compiled.terms;
+    std::vector<int> slot(terms.size(), -1);
+    int n_binned = 0;
+    for (std::size_t t = 0; t < terms.size(); ++t)
+      if (terms[t].kind == TermKind::binned) slot[t] = n_binned++;
+    terms_ = Vec<RateTerm>(terms.begin(), terms.end());
+    contact_ = Vec<Spectral>(pb.contact.begin(), pb.contact.end());
+    slot_ = Vec<int>(slot.begin(), slot.end());
+    ops_ = Vec<ObservableOp>(pb.compiled.ops.begin(), pb.compiled.ops.end());
+    tt_ = {raw(terms_), raw(contact_), raw(slot_), static_cast<int>(terms.size()), n_binned};
+    n_ops_ = static_cast<int>(pb.compiled.ops.size());
+  }
+
+  void evaluate(long long begin, long long count, double* host_out) {
+    const bool resonant = Model::kBkMasks.resonant != 0u && tt_.n_binned > 0;
+    long long n_keys = 0;
+    if (resonant) {
+      keys_.resize(count);
+      thrust::transform(policy_, thrust::counting_iterator<long long>(begin),
+                        thrust::counting_iterator<long long>(begin + count), keys_.begin(),
+                        PoleKeyOf<Model>{g_});
+      thrust::sort(policy_, keys_.begin(), keys_.end());
+      n_keys = thrust::unique(policy_, keys_.begin(), keys_.end()) - keys_.begin();
+      res_.resize(n_keys * tt_.n_binned);
+      thrust::for_each(policy_, thrust::counting_iterator<long long>(0),
+                       thrust::counting_iterator<long long>(n_keys * tt_.n_binned),
+                       ResonantStage<Model>{in_, g_, tt_, raw(keys_), raw(res_)});
+    }
+    out_.resize(static_cast<std::size_t>(n_ops_) * count);
+    thrust::for_each(policy_, thrust::counting_iterator<long long>(0),
+                     thrust::counting_iterator<long long>(count),
+                     PointStage<Model>{in_, g_, tt_, raw(ops_), n_ops_, resonant ? raw(keys_) : nullptr,
+                                       n_keys, resonant ? raw(res_) : nullptr, begin, count,
+                                       raw(out_)});
+    thrust::copy(out_.begin(), out_.end(), host_out);
+  }
+
+ private:
+  template <class T>
+  static T* raw(Vec<T>& v) {
+    return thrust::raw_pointer_cast(v.data());
+  }
+
+  Policy policy_;
+  PhysicsInputs in_{};
+  GridView g_{};
+  TermTable tt_{};
+  int n_ops_ = 0;
+  Vec<double> q2_, y_, y2_;
+  Vec<double> axis_values_[kMaxAxes];
+  Vec<RateTerm> terms_;
+  Vec<Spectral> contact_;
+  Vec<int> slot_;
+  Vec<ObservableOp> ops_;
+  Vec<long long> keys_;
+  Vec<ResonantIntegrals> res_;
+  Vec<double> out_;
+};
+
+}  // namespace bscan

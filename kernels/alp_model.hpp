@@ -1,0 +1,106 @@
+// Model `alp` (paper 000; physics-models.md §A0-A3): an axion-like particle a with flavour-violating
+// couplings to s-bar b and pseudoscalar couplings to e, mu, photons. It shifts C_P, C_P' through the
+// propagator P(q2) = 1/(q2 - m_a^2 + i m_a Gamma_a) at every mass (no heavy / light switch).
+#pragma once
+#include <cmath>
+
+#include "bk_form_factors.hpp"
+#include "kinematics.hpp"
+#include "rate_terms.hpp"
+
+namespace bscan {
+
+struct AlpModel {
+  // Parameter order (the public names live in host/model_registry.cpp).
+  enum Param : int { m_a, c_sb_plus, c_sb_minus, c_ee, c_mumu, c_gamma, f_a, kNumParams };
+  // Parameters that change the pole (m_a, Gamma_a): stage-1 integrals are shared along the others.
+  static constexpr unsigned kPoleParams = 1u << m_a | 1u << c_ee | 1u << c_mumu | 1u << c_gamma;
+  static constexpr DirMasks kBkMasks{0u, 1u << kDirCP};
+  enum Quantity : int { Gamma_a, BR_a_ee, BR_a_mumu, BR_Bplus_Kplus_a, kNumQuantities };
+
+  BSCAN_HD static double c_ll(const double* p, Lepton l) {
+    return l == Lepton::e ? p[c_ee] : p[c_mumu];
+  }
+
+  // Gamma(a -> l l) = m_a m_l^2 c_ll^2 beta / (8 pi) [paper 000 Eq. 4.5].
+  BSCAN_HD static double width_ll(const PhysicsInputs& in, const double* p, Lepton l) {
+    constexpr double kPi = 3.14159265358979323846;
+    const double ml = in.m_lepton[static_cast<int>(l)], c = c_ll(p, l);
+    return p[m_a] * ml * ml * c * c * lepton_beta(p[m_a] * p[m_a], ml) / (8.0 * kPi);
+  }
+
+  // Lepton-loop function B1(tau) = 1 - tau f(tau)^2 (physics-models.md §A2, ALPaca common.py).
+  BSCAN_HD static cplx loop_B1(double tau) {
+    constexpr double kPi = 3.14159265358979323846;
+    cplx f;
+    if (tau >= 1.0) {
+      f = {std::asin(1.0 / std::sqrt(tau)), 0.0};
+    } else {
+      const double s = std::sqrt(1.0 - tau);
+      f = {kPi / 2.0, 0.5 * std::log((1.0 + s) / (1.0 - s))};
+    }
+    return cplx{1.0, 0.0} - tau * (f * f);
+  }
+
+  // Gamma(a -> gamma gamma) = |c_eff|^2 m_a^3 / (4 pi), c_eff = c_gamma - alpha/(4 pi) sum_l c_ll B1.
+  BSCAN_HD static double width_gamma_gamma(const PhysicsInputs& in, const double* p) {
+    constexpr double kPi = 3.14159265358979323846;
+    cplx c{p[c_gamma], 0.0};
+    for (int l = 0; l < kLeptons; ++l) {
+      const double ml = in.m_lepton[l];
+      const double tau = 4.0 * ml * ml / (p[m_a] * p[m_a]);
+      c -= (in.alpha_em_0 / (4.0 * kPi) * c_ll(p, static_cast<Lepton>(l))) * loop_B1(tau);
+    }
+    return norm2(c) * p[m_a] * p[m_a] * p[m_a] / (4.0 * kPi);
+  }
+
+  BSCAN_HD static double total_width(const PhysicsInputs& in, const double* p) {
+    return width_ll(in, p, Lepton::e) + width_ll(in, p, Lepton::mu) + width_gamma_gamma(in, p);
+  }
+
+  BSCAN_HD static Pole pole(const PhysicsInputs& in, const double* p) {
+    return {p[m_a] * p[m_a], p[m_a] * total_width(in, p), true};
+  }
+
+  // Shift of C_P + C_P' (flavio basis) = b / (q2 - m_a^2 + i m_a Gamma_a) with
+  // b = -K m_l c_sb_plus c_ll / 2, K = 2 sqrt2 pi / (alpha_e G_F V_tb V_ts^*): the quark masses of the
+  // tree-level exchange cancel against the scalar matrix element (docs/physics.md, "ALP to WET").
+  BSCAN_HD static DirCouplings bk_couplings(const PhysicsInputs& in, const double* p, Lepton l) {
+    constexpr double kPi = 3.14159265358979323846;
+    const cplx K = cplx{2.0 * 1.4142135623730951 * kPi / (in.sm.alpha_e * in.sm.G_F), 0.0} /
+                   in.sm.xi_t;
+    DirCouplings cp;
+    cp.b[kDirCP] = (-0.5 * in.m_lepton[static_cast<int>(l)] * p[c_sb_plus] * c_ll(p, l)) * K;
+    return cp;
+  }
+
+  // BR(B+ -> K+ a) = M_B c+^2 f0^2(m_a^2) sqrt(lambda) (1 - M_K^2/M_B^2)^2 / (64 pi Gamma_B)
+  // [paper 000 Eq. 4.2].
+  BSCAN_HD static double br_b_to_k_a(const BToKInputs& ch, const double* p) {
+    constexpr double kPi = 3.14159265358979323846;
+    const double ma2 = p[m_a] * p[m_a];
+    if (p[m_a] >= ch.m_B - ch.m_K) return 0.0;
+    const double mB2 = ch.m_B * ch.m_B, mK2 = ch.m_K * ch.m_K;
+    const double f0 = bk_form_factors(ch, ma2).f_zero;
+    const double r = 1.0 - mK2 / mB2;
+    return ch.m_B * p[c_sb_plus] * p[c_sb_plus] * f0 * f0 * std::sqrt(kallen(mB2, mK2, ma2)) * r * r /
+           (64.0 * kPi * ch.Gamma_B);
+  }
+
+  BSCAN_HD static double quantity(const PhysicsInputs& in, const double* p, int q) {
+    switch (q) {
+      case Gamma_a:
+        return total_width(in, p);
+      case BR_a_ee:
+        return width_ll(in, p, Lepton::e) / total_width(in, p);
+      case BR_a_mumu:
+        return width_ll(in, p, Lepton::mu) / total_width(in, p);
+      case BR_Bplus_Kplus_a:
+        return br_b_to_k_a(in.bplus_kplus, p);
+      default:
+        return NAN;
+    }
+  }
+};
+
+}  // namespace bscan

@@ -1,0 +1,74 @@
+// dGamma/dq2(B -> K l l) as a Hermitian form in F = (F_V, F_A, F_S, F_P) (physics-bkll.md §5.1,
+// BHP form as in EOS, verified against flavio) and its spectral decomposition in the directions
+// c = (dC9 + dC9', dC10 + dC10', dCS + dCS', dCP + dCP') (flavio basis, C_S,P in GeV^-1).
+#pragma once
+#include <cmath>
+
+#include "bk_form_factors.hpp"
+#include "kinematics.hpp"
+#include "sm_wilson_coefficients.hpp"
+#include "spectral.hpp"
+
+namespace bscan {
+
+enum BkDir : int { kDirC9 = 0, kDirC10 = 1, kDirCS = 2, kDirCP = 3 };
+
+BSCAN_HD inline double bk_q2_max(const BToKInputs& ch) { return (ch.m_B - ch.m_K) * (ch.m_B - ch.m_K); }
+
+// S, L, Q of dGamma/dq2 [GeV^-1] at q2 (both CP modes); all zero outside the physical range.
+BSCAN_HD inline Spectral bkll_spectral(const PhysicsInputs& in, const BToKInputs& ch, Lepton lep,
+                                       double q2) {
+  constexpr double kPi = 3.14159265358979323846;
+  Spectral out;
+  const double m = in.m_lepton[static_cast<int>(lep)];
+  if (q2 <= 4.0 * m * m || q2 > bk_q2_max(ch)) return out;
+  const BkFormFactors ff = bk_form_factors(ch, q2);
+  const double mB2 = ch.m_B * ch.m_B, mK2 = ch.m_K * ch.m_K;
+  const double lam = kallen(mB2, mK2, q2);
+  const double beta = lepton_beta(q2, m);
+  const double sqlam = std::sqrt(lam > 0.0 ? lam : 0.0);
+  // Gamma_0 = G_F^2 alpha^2 |xi_t|^2 / (512 pi^5 M_B^3) sqrt(lambda) beta f+^2 [EOS b-to-k-ll-base.cc]
+  const double g0 = in.sm.G_F * in.sm.G_F * in.sm.alpha_e * in.sm.alpha_e * norm2(in.sm.xi_t) /
+                    (512.0 * std::pow(kPi, 5) * mB2 * ch.m_B) * sqlam * beta * ff.f_plus * ff.f_plus;
+  // dGamma/dq2 = 2 (a + c/3) written as F^dagger M F with real symmetric M.
+  const double mVV = 2.0 * g0 * lam / 4.0 * (1.0 - beta * beta / 3.0);
+  const double mAA = mVV + 2.0 * g0 * 4.0 * m * m * mB2;
+  const double mSS = 2.0 * g0 * q2 * beta * beta;
+  const double mPP = 2.0 * g0 * q2;
+  const double mPA = 2.0 * g0 * m * (mB2 - mK2 + q2);
+  // F = F0 + U c:  F_V += c9, F_A += c10, F_S += k cS, F_P += k cP + m X c10.
+  const double k = 0.5 * (mB2 - mK2) * ff.f_zero / ff.f_plus;
+  const double X = (mB2 - mK2) / q2 * (ff.f_zero / ff.f_plus - 1.0) - 1.0;
+  const double c7_pre = 2.0 * in.sm.m_b / (ch.m_B + ch.m_K) * ff.f_T / ff.f_plus;
+  const double F0A = in.sm.C10;
+  const double F0P = m * X * F0A;
+  // Columns of U^T M (rows V, A, S, P of M times U): needed for L and Q.
+  // (M U)_{i,k}: k = c9 -> M_{i,V}; c10 -> M_{i,A} + m X M_{i,P}; cS -> k M_{i,S}; cP -> k M_{i,P}.
+  const double MU[4][4] = {
+      {mVV, 0.0, 0.0, 0.0},
+      {0.0, mAA + m * X * mPA, 0.0, k * mPA},
+      {0.0, 0.0, k * mSS, 0.0},
+      {0.0, mPA + m * X * mPP, 0.0, k * mPP},
+  };
+  const double U[4][4] = {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, k, 0}, {0, m * X, 0, k}};
+  for (int kk = 0; kk < kDirs; ++kk)
+    for (int l = 0; l < kDirs; ++l) {
+      double q = 0.0;
+      for (int i = 0; i < 4; ++i) q += U[i][kk] * MU[i][l];
+      out.Q[kk][l] = {q, 0.0};
+    }
+  for (int mode = 0; mode < 2; ++mode) {
+    const EffectiveC79 c79 = sm_effective_c79(in, q2, mode == 1);
+    const cplx F0V = c79.C9 + c7_pre * (c79.C7 + cplx{in.sm.C7peff, 0.0});
+    const cplx F0[4] = {F0V, {F0A, 0.0}, {0.0, 0.0}, {F0P, 0.0}};
+    out.S[mode] = mVV * norm2(F0V) + mAA * F0A * F0A + mPP * F0P * F0P + 2.0 * mPA * F0P * F0A;
+    for (int kk = 0; kk < kDirs; ++kk) {
+      cplx l{0.0, 0.0};
+      for (int i = 0; i < 4; ++i) l += MU[i][kk] * conj(F0[i]);
+      out.L[mode][kk] = l;
+    }
+  }
+  return out;
+}
+
+}  // namespace bscan

@@ -1,0 +1,53 @@
+// Plain-data physics inputs handed to the kernels by value. Filled by host/physics_data.cpp from
+// data/parameters/*.toml; no number in here is a default: every one comes from a data file.
+#pragma once
+
+#include "backend.hpp"
+#include "complex.hpp"
+
+namespace bscan {
+
+enum class Lepton : int { e = 0, mu = 1 };
+inline constexpr int kLeptons = 2;
+
+// BSZ series of one form factor: sum_k a[k] (z - z0)^k / (1 - q2 / m_pole^2).
+struct BszSeries {
+  double a[3];
+  double m_pole;
+};
+
+struct BToKInputs {
+  double m_B, m_K;      // physical masses of the channel (kinematics)
+  double Gamma_B;       // total width of the B: BR = dGamma / Gamma_B
+  double z_m_B, z_m_K;  // masses inside the z-expansion (always the neutral ones, as flavio)
+  BszSeries f_plus, f_zero, f_T;
+};
+
+// SM couplings at mu_b and the ingredients of the perturbative charm loop Y(q2).
+struct SmInputs {
+  double G_F, alpha_e, m_b;
+  cplx xi_t;  // V_tb V_ts^*
+  double C7eff, C7peff, C9, C10;
+  double C1, C2, C3, C4, C5, C6;
+  double mu_b, m_c_pole, m_b_pole;
+};
+
+// Natural cubic splines through flavio's tabulated corrections dC7(q2), dC9(q2) for the b -> s mode
+// and for the CP-conjugate mode. Pointers are in the memory of the executing backend.
+inline constexpr int kCorrectionColumns = 8;  // re/im of dC7, dC9, dC7bar, dC9bar
+struct CorrectionTable {
+  const double* q2 = nullptr;  // n nodes, increasing
+  const double* y = nullptr;   // n x kCorrectionColumns values
+  const double* y2 = nullptr;  // n x kCorrectionColumns spline second derivatives
+  int n = 0;
+};
+
+struct PhysicsInputs {
+  double m_lepton[kLeptons];
+  double alpha_em_0;
+  SmInputs sm;
+  BToKInputs bplus_kplus;
+  CorrectionTable corrections;
+};
+
+}  // namespace bscan

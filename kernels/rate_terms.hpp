@@ -1,0 +1,165 @@
+// Rate terms: one channel, one lepton, either a bin (with optional smearing) or one q2. The three
+// stages of DESIGN §4, kept separate: (0) contact integrals of S, L, Q (model independent, once per
+// run), (1) resonance integrals of L P, Q P, Q |P|^2 (depend on the term and the pole only),
+// (2) the contraction with a point's couplings (a few multiply-adds).
+#pragma once
+
+#include "bkll_spectral.hpp"
+#include "panel_quadrature.hpp"
+#include "smearing_window.hpp"
+
+namespace bscan {
+
+enum class Channel : int { BplusKplus = 0 };
+enum class TermKind : int { binned = 0, differential = 1 };
+
+struct RateTerm {
+  Channel channel;
+  Lepton lepton;
+  TermKind kind;
+  Bin bin;    // binned
+  double q2;  // differential
+};
+
+// Shifts of the channel's coefficient directions at one point: c_k(q2) = a_k + b_k P(q2) for the
+// b -> s mode (the CP conjugate uses conj(a), conj(b): weak phases flip, the propagator's does not).
+struct DirCouplings {
+  cplx a[kDirs] = {};
+  cplx b[kDirs] = {};
+};
+
+struct ResonantIntegrals {
+  cplx LP[2][kDirs] = {};         // int W L_k P
+  cplx QP[kDirs][kDirs] = {};     // int W Q_kl P
+  cplx QPP[kDirs][kDirs] = {};    // int W Q_kl |P|^2
+};
+
+// Which directions carry contact (a) and resonant (b) shifts in a model: bit k = direction k.
+struct DirMasks {
+  unsigned contact = 0, resonant = 0;
+};
+
+BSCAN_HD inline const BToKInputs& channel_inputs(const PhysicsInputs& in, Channel) {
+  return in.bplus_kplus;
+}
+
+BSCAN_HD inline Spectral channel_spectral(const PhysicsInputs& in, const RateTerm& t, double q2) {
+  return bkll_spectral(in, channel_inputs(in, t.channel), t.lepton, q2);
+}
+
+// Integration interval of a binned term: bin support intersected with the kinematic range.
+BSCAN_HD inline Interval term_interval(const PhysicsInputs& in, const RateTerm& t) {
+  const double m = in.m_lepton[static_cast<int>(t.lepton)];
+  const double kin_lo = 4.0 * m * m, kin_hi = bk_q2_max(channel_inputs(in, t.channel));
+  double lo, hi;
+  bin_support(t.bin, lo, hi);
+  Interval iv{lo, hi};
+  if (lo <= kin_lo) iv = {kin_lo, iv.hi, true, false};
+  if (hi >= kin_hi) {
+    iv.hi = kin_hi;
+    iv.sqrt_hi = true;
+  }
+  return iv;
+}
+
+inline constexpr int kMaxFeatures = 32;
+
+// Points where a binned term's integrand is not smooth on the panel scale.
+BSCAN_HD inline int term_features(const PhysicsInputs& in, const RateTerm& t, double* f) {
+  int n = 0;
+  f[n++] = 4.0 * in.sm.m_c_pole * in.sm.m_c_pole;  // charm threshold cusp of Y(q2)
+  const Bin& b = t.bin;
+  if (b.r <= 0.0) return n;
+  const double edges[2] = {std::sqrt(b.q2_lo), std::sqrt(b.q2_hi)};
+  for (double e : edges)
+    for (int k = -6; k <= 6; ++k) {
+      const double q = e + k * b.r;
+      if (q > 0.0) f[n++] = q * q;
+    }
+  return n;
+}
+
+inline constexpr double kContactPanel = 0.25;   // GeV^2, with 16-point rules
+inline constexpr double kResonantPanel = 0.5;   // GeV^2, with 10-point rules
+
+// Stage 0: contact integrals (binned) or spectral values (differential) of a term.
+BSCAN_HD inline Spectral term_contact(const PhysicsInputs& in, const RateTerm& t) {
+  if (t.kind == TermKind::differential) return channel_spectral(in, t, t.q2);
+  Spectral acc;
+  double f[kMaxFeatures];
+  const int nf = term_features(in, t, f);
+  panel_quadrature<16>(term_interval(in, t), f, nf, Pole{}, kContactPanel,
+                       [&](double q2, double, double w) {
+                         const double ww = w * bin_window(t.bin, q2);
+                         if (ww == 0.0) return;
+                         const Spectral s = channel_spectral(in, t, q2);
+                         for (int m = 0; m < 2; ++m) {
+                           acc.S[m] += ww * s.S[m];
+                           for (int k = 0; k < kDirs; ++k) acc.L[m][k] += ww * s.L[m][k];
+                         }
+                         for (int k = 0; k < kDirs; ++k)
+                           for (int l = 0; l < kDirs; ++l) acc.Q[k][l] += ww * s.Q[k][l];
+                       });
+  return acc;
+}
+
+// Stage 1: resonance integrals of a binned term for a pole; only the entries the masks need.
+BSCAN_HD inline ResonantIntegrals term_resonant(const PhysicsInputs& in, const RateTerm& t,
+                                                const Pole& pole, DirMasks masks) {
+  ResonantIntegrals acc;
+  double f[kMaxFeatures];
+  const int nf = term_features(in, t, f);
+  const unsigned rm = masks.resonant, cm = masks.contact;
+  panel_quadrature<10>(term_interval(in, t), f, nf, pole, kResonantPanel,
+                       [&](double q2, double x, double w) {
+                         const double ww = w * bin_window(t.bin, q2);
+                         if (ww == 0.0) return;
+                         const Spectral s = channel_spectral(in, t, q2);
+                         const double den = x * x + pole.gamma * pole.gamma;
+                         const cplx P{x / den, -pole.gamma / den};
+                         const double P2 = 1.0 / den;
+                         for (int k = 0; k < kDirs; ++k) {
+                           if (!(rm >> k & 1u)) continue;
+                           for (int m = 0; m < 2; ++m) acc.LP[m][k] += ww * (s.L[m][k] * P);
+                           for (int l = 0; l < kDirs; ++l) {
+                             if (rm >> l & 1u) acc.QPP[l][k] += (ww * P2) * s.Q[l][k];
+                             if (cm >> l & 1u) acc.QP[l][k] += ww * (s.Q[l][k] * P);
+                           }
+                         }
+                       });
+  return acc;
+}
+
+// Stage 2: CP-averaged rate of a term at one point [GeV^-1 for differential, GeV for binned].
+// `res` may be null for models without resonant shifts; `P` is the propagator at the term's q2
+// (differential terms only).
+BSCAN_HD inline double term_rate(const Spectral& c0, const ResonantIntegrals* res,
+                                 const DirCouplings& cp, TermKind kind, cplx P) {
+  double total = 0.0;
+  for (int m = 0; m < 2; ++m) {
+    cplx a[kDirs], b[kDirs];
+    for (int k = 0; k < kDirs; ++k) {
+      a[k] = m == 0 ? cp.a[k] : conj(cp.a[k]);
+      b[k] = m == 0 ? cp.b[k] : conj(cp.b[k]);
+      if (kind == TermKind::differential) a[k] += b[k] * P;  // c_k(q2) at the point
+    }
+    double r = c0.S[m];
+    for (int k = 0; k < kDirs; ++k) {
+      r += 2.0 * (c0.L[m][k] * a[k]).re;
+      for (int l = 0; l < kDirs; ++l) r += (conj(a[k]) * c0.Q[k][l] * a[l]).re;
+    }
+    if (kind == TermKind::binned && res != nullptr) {
+      for (int k = 0; k < kDirs; ++k) {
+        r += 2.0 * (res->LP[m][k] * b[k]).re;
+        for (int l = 0; l < kDirs; ++l) {
+          r += 2.0 * (conj(a[k]) * b[l] * res->QP[k][l]).re;
+          r += (conj(b[k]) * b[l] * res->QPP[k][l]).re;
+        }
+      }
+    }
+    total += 0.5 * r;
+  }
+  return total;
+}
+
+}  // namespace bscan

@@ -1,0 +1,149 @@
+// The scan as Thrust functors over a counting iterator (DESIGN §2, §4): point index -> parameters
+// -> pole key (stage-1 sharing) -> resonance integrals per distinct pole -> observables per point.
+#pragma once
+
+#include "rate_terms.hpp"
+
+namespace bscan {
+
+inline constexpr int kMaxAxes = 6;
+inline constexpr int kMaxParams = 16;
+inline constexpr int kMaxTerms = 64;
+
+// A rectangular grid in C order (last axis fastest) over some of the model's parameters.
+struct GridView {
+  int n_axes = 0;
+  int param[kMaxAxes] = {};
+  long long size[kMaxAxes] = {};
+  const double* values[kMaxAxes] = {};  // backend memory
+  double fixed[kMaxParams] = {};        // all parameters; axes overwrite theirs
+};
+
+BSCAN_HD inline void decode_point(const GridView& g, long long flat, double* p) {
+  for (int i = 0; i < kMaxParams; ++i) p[i] = g.fixed[i];
+  for (int a = g.n_axes - 1; a >= 0; --a) {
+    p[g.param[a]] = g.values[a][flat % g.size[a]];
+    flat /= g.size[a];
+  }
+}
+
+// Mixed-radix index over the axes whose parameter moves the pole; points with equal keys share
+// their stage-1 integrals.
+BSCAN_HD inline long long pole_key(const GridView& g, long long flat, unsigned pole_params) {
+  long long key = 0, radix = 1;
+  for (int a = g.n_axes - 1; a >= 0; --a) {
+    const long long idx = flat % g.size[a];
+    flat /= g.size[a];
+    if (pole_params >> g.param[a] & 1u) {
+      key += idx * radix;
+      radix *= g.size[a];
+    }
+  }
+  return key;
+}
+
+// Parameters of a representative point of a pole key.
+BSCAN_HD inline void decode_pole_key(const GridView& g, long long key, unsigned pole_params,
+                                     double* p) {
+  for (int i = 0; i < kMaxParams; ++i) p[i] = g.fixed[i];
+  for (int a = g.n_axes - 1; a >= 0; --a) {
+    if (!(pole_params >> g.param[a] & 1u)) continue;
+    p[g.param[a]] = g.values[a][key % g.size[a]];
+    key /= g.size[a];
+  }
+}
+
+enum class OpKind : int { term, term_ratio, quantity };
+
+// One output observable: term / width, ratio of two terms, or a model quantity.
+struct ObservableOp {
+  OpKind kind;
+  int t0, t1;    // terms
+  int quantity;  // model quantity id
+  double scale;  // multiplies a term (1 / Gamma_B for branching ratios)
+};
+
+struct TermTable {
+  const RateTerm* terms = nullptr;
+  const Spectral* contact = nullptr;  // stage-0 results, one per term
+  const int* slot = nullptr;          // index among binned terms, -1 for differential ones
+  int n = 0, n_binned = 0;
+};
+
+template <class Model>
+struct PoleKeyOf {
+  GridView g;
+  BSCAN_HD long long operator()(long long flat) const { return pole_key(g, flat, Model::kPoleParams); }
+};
+
+// Stage 1 for work item (distinct key j, binned term b) -> res[j * n_binned + b].
+template <class Model>
+struct ResonantStage {
+  PhysicsInputs in;
+  GridView g;
+  TermTable tt;
+  const long long* keys;
+  ResonantIntegrals* res;
+  BSCAN_HD void operator()(long long item) const {
+    const long long j = item / tt.n_binned;
+    const int b = static_cast<int>(item % tt.n_binned);
+    double p[kMaxParams];
+    decode_pole_key(g, keys[j], Model::kPoleParams, p);
+    int t = 0;
+    while (tt.slot[t] != b) ++t;
+    res[item] = term_resonant(in, tt.terms[t], Model::pole(in, p), Model::kBkMasks);
+  }
+};
+
+// Stage 2: all observables of point begin + i, written to out[o * count + i].
+template <class Model>
+struct PointStage {
+  PhysicsInputs in;
+  GridView g;
+  TermTable tt;
+  const ObservableOp* ops;
+  int n_ops;
+  const long long* keys;  // sorted distinct pole keys of this chunk (null: no resonance)
+  long long n_keys;
+  const ResonantIntegrals* res;
+  long long begin, count;
+  double* out;
+
+  BSCAN_HD void operator()(long long i) const {
+    double p[kMaxParams];
+    decode_point(g, begin + i, p);
+    const Pole pole = Model::pole(in, p);
+    const ResonantIntegrals* row = nullptr;
+    if (keys != nullptr) {
+      const long long key = pole_key(g, begin + i, Model::kPoleParams);
+      long long lo = 0, hi = n_keys - 1;
+      while (lo < hi) {
+        const long long mid = (lo + hi) / 2;
+        if (keys[mid] < key) lo = mid + 1; else hi = mid;
+      }
+      row = res + lo * tt.n_binned;
+    }
+    const DirCouplings cps[kLeptons] = {Model::bk_couplings(in, p, Lepton::e),
+                                        Model::bk_couplings(in, p, Lepton::mu)};
+    double rate[kMaxTerms];
+    for (int t = 0; t < tt.n; ++t) {
+      const RateTerm& term = tt.terms[t];
+      cplx P{0.0, 0.0};
+      if (pole.active && term.kind == TermKind::differential) P = cplx{1.0, 0.0} / cplx{term.q2 - pole.M2, pole.gamma};
+      const ResonantIntegrals* r = (row != nullptr && tt.slot[t] >= 0) ? row + tt.slot[t] : nullptr;
+      rate[t] = term_rate(tt.contact[t], r, cps[static_cast<int>(term.lepton)], term.kind, P);
+    }
+    for (int o = 0; o < n_ops; ++o) {
+      const ObservableOp& op = ops[o];
+      double v;
+      switch (op.kind) {
+        case OpKind::term: v = op.scale * rate[op.t0]; break;
+        case OpKind::term_ratio: v = rate[op.t0] / rate[op.t1]; break;
+        default: v = Model::quantity(in, p, op.quantity); break;
+      }
+      out[o * count + i] = v;
+    }
+  }
+};
+
+}  // namespace bscan

@@ -1,0 +1,34 @@
+// Model `wet`: contact shifts of the b -> s l l Wilson coefficients in flavio's WET basis at
+// mu = 4.8 GeV (physics-bkll.md §1.1); C_S, C_P and primes in GeV^-1.
+#pragma once
+
+#include "rate_terms.hpp"
+
+namespace bscan {
+
+struct WetModel {
+  // Per lepton: C9, C10, CS, CP, C9p, C10p, CSp, CPp; electrons first, then muons.
+  enum Coef : int { C9, C10, CS, CP, C9p, C10p, CSp, CPp, kCoefs };
+  static constexpr int kNumParams = 2 * kCoefs;
+  static constexpr unsigned kPoleParams = 0u;
+  static constexpr DirMasks kBkMasks{0xFu, 0u};
+  static constexpr int kNumQuantities = 0;
+
+  BSCAN_HD static int index(Lepton l, Coef c) { return static_cast<int>(l) * kCoefs + c; }
+
+  BSCAN_HD static Pole pole(const PhysicsInputs&, const double*) { return {}; }
+
+  // B -> K sees the sums C_i + C_i' (physics-bkll.md §9 item 5).
+  BSCAN_HD static DirCouplings bk_couplings(const PhysicsInputs&, const double* p, Lepton l) {
+    DirCouplings cp;
+    cp.a[kDirC9] = {p[index(l, C9)] + p[index(l, C9p)], 0.0};
+    cp.a[kDirC10] = {p[index(l, C10)] + p[index(l, C10p)], 0.0};
+    cp.a[kDirCS] = {p[index(l, CS)] + p[index(l, CSp)], 0.0};
+    cp.a[kDirCP] = {p[index(l, CP)] + p[index(l, CPp)], 0.0};
+    return cp;
+  }
+
+  BSCAN_HD static double quantity(const PhysicsInputs&, const double*, int) { return 0.0; }
+};
+
+}  // namespace bscan
