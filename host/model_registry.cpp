@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <numbers>
 
 #include "host/errors.hpp"
@@ -13,21 +14,29 @@ namespace {
 
 std::vector<ParamInfo> wet_params() {
   static constexpr const char* kCoefs[] = {"C9", "C10", "CS", "CP", "C9p", "C10p", "CSp", "CPp"};
-  static constexpr const char* kLatex[] = {"C_9", "C_{10}", "C_S", "C_P", "C_9'", "C_{10}'", "C_S'", "C_P'"};
+  static constexpr const char* kLatex[] = {"C_9",  "C_{10}",  "C_S",  "C_P",
+                                           "C_9'", "C_{10}'", "C_S'", "C_P'"};
   std::vector<ParamInfo> out;
-  for (const char* lep : {"ee", "mumu"})
-    for (int c = 0; c < WetModel::kCoefs; ++c) {
-      const bool dimensionful = c == WetModel::CS || c == WetModel::CP || c == WetModel::CSp ||
-                                c == WetModel::CPp;
-      out.push_back({fmt::format("{}_bs{}", kCoefs[c], lep), dimensionful ? "GeV^-1" : "1",
-                     fmt::format("\\delta {}^{{bs{}}}", kLatex[c], lep), 0.0, false,
-                     "new-physics shift at mu = 4.8 GeV, flavio WET basis"});
-    }
+  for (const bool imag : {false, true})
+    for (const char* lep : {"ee", "mumu"})
+      for (int c = 0; c < WetModel::kCoefs; ++c) {
+        const bool dimensionful =
+            c == WetModel::CS || c == WetModel::CP || c == WetModel::CSp || c == WetModel::CPp;
+        out.push_back(
+            {fmt::format("{}_bs{}{}", kCoefs[c], lep, imag ? "_im" : ""),
+             dimensionful ? "GeV^-1" : "1",
+             fmt::format("{}\\,\\delta {}^{{bs{}}}", imag ? "\\mathrm{Im}" : "\\mathrm{Re}",
+                         kLatex[c], lep),
+             0.0, false,
+             fmt::format("{} part of the new-physics shift at mu = 4.8 GeV, flavio WET basis",
+                         imag ? "imaginary" : "real")});
+      }
   return out;
 }
 
 ModelInfo make_wet() {
-  return {ModelKind::wet, "wet",
+  return {ModelKind::wet,
+          "wet",
           "contact shifts of the b->sll Wilson coefficients (flavio WET basis, mu = 4.8 GeV)",
           wet_params(),
           {}};
@@ -36,26 +45,29 @@ ModelInfo make_wet() {
 ModelInfo make_alp() {
   std::vector<ParamInfo> p(AlpModel::kNumParams);
   p[AlpModel::m_a] = {"m_a", "GeV", "m_a", 1.0, true, "ALP mass"};
-  p[AlpModel::c_sb_plus] = {"c_sb_plus", "GeV^-1", "(c_d+c_Q)_{sb}/f_a", 0.0, false,
-                            "scalar s-b coupling over f_a"};
-  p[AlpModel::c_sb_minus] = {"c_sb_minus", "GeV^-1", "(c_d-c_Q)_{sb}/f_a", 0.0, false,
-                             "pseudoscalar s-b coupling over f_a"};
-  p[AlpModel::c_ee] = {"c_ee", "GeV^-1", "(c_e-c_L)_{ee}/f_a", 0.0, false, "electron coupling over f_a"};
-  p[AlpModel::c_mumu] = {"c_mumu", "GeV^-1", "(c_e-c_L)_{\\mu\\mu}/f_a", 0.0, false,
-                         "muon coupling over f_a"};
-  p[AlpModel::c_gamma] = {"c_gamma", "GeV^-1", "c_{a\\gamma\\gamma}/f_a", 0.0, false,
-                          "photon coupling over f_a (no alpha/4pi inside)"};
+  p[AlpModel::c_sb_plus] = {"c_sb_plus", "GeV^-1", "(c_d+c_Q)_{sb}/f_a",
+                            0.0,         false,    "scalar s-b coupling over f_a"};
+  p[AlpModel::c_sb_minus] = {"c_sb_minus", "GeV^-1", "(c_d-c_Q)_{sb}/f_a",
+                             0.0,          false,    "pseudoscalar s-b coupling over f_a"};
+  p[AlpModel::c_ee] = {"c_ee", "GeV^-1", "(c_e-c_L)_{ee}/f_a",
+                       0.0,    false,    "electron coupling over f_a"};
+  p[AlpModel::c_mumu] = {"c_mumu", "GeV^-1", "(c_e-c_L)_{\\mu\\mu}/f_a",
+                         0.0,      false,    "muon coupling over f_a"};
+  p[AlpModel::c_gamma] = {"c_gamma", "GeV^-1", "c_{a\\gamma\\gamma}/f_a",
+                          0.0,       false,    "photon coupling over f_a (no alpha/4pi inside)"};
   // Lambda = 4 pi f_a = 1 TeV, paper 000 after Eq. (3.29); enters only logarithms.
-  p[AlpModel::f_a] = {"f_a", "GeV", "f_a", 1000.0 / (4.0 * std::numbers::pi), true,
-                      "ALP decay constant (only in loop logarithms)"};
+  p[AlpModel::f_a] = {"f_a", "GeV",
+                      "f_a", 1000.0 / (4.0 * std::numbers::pi),
+                      true,  "ALP decay constant (only in loop logarithms)"};
   std::vector<QuantityInfo> q = {
       {"Gamma_a", "\\Gamma_a", "GeV", AlpModel::Gamma_a},
       {"BR(a->ee)", "\\mathcal{B}(a\\to e^+e^-)", "1", AlpModel::BR_a_ee},
       {"BR(a->mumu)", "\\mathcal{B}(a\\to \\mu^+\\mu^-)", "1", AlpModel::BR_a_mumu},
       {"BR(B+->K+a)", "\\mathcal{B}(B^+\\to K^+ a)", "1", AlpModel::BR_Bplus_Kplus_a},
   };
-  return {ModelKind::alp, "alp", "axion-like particle coupled to s-b, leptons and photons (paper 000)",
-          std::move(p), std::move(q)};
+  return {ModelKind::alp, "alp",
+          "axion-like particle coupled to s-b, leptons and photons (paper 000)", std::move(p),
+          std::move(q)};
 }
 
 }  // namespace
@@ -70,6 +82,26 @@ const QuantityInfo* ModelInfo::quantity(const std::string& id) const {
   for (const QuantityInfo& q : quantities)
     if (q.id == id) return &q;
   return nullptr;
+}
+
+int ModelInfo::check_value(const std::string& n, double v, const std::string& where) const {
+  const std::optional<int> idx = param_index(n);
+  if (!idx)
+    throw InputError(fmt::format(
+        "{}: unknown parameter '{}' of model '{}' (see `bscan list parameters`)", where, n, name));
+  if (!std::isfinite(v))
+    throw InputError(
+        fmt::format("{}: parameter '{}' must be a finite number, got {}", where, n, v));
+  if (params[*idx].positive && !(v > 0.0))
+    throw InputError(fmt::format("{}: parameter '{}' must be > 0, got {}", where, n, v));
+  return *idx;
+}
+
+std::vector<double> ModelInfo::resolve(const std::map<std::string, double>& values) const {
+  std::vector<double> out;
+  for (const ParamInfo& p : params) out.push_back(p.default_value);
+  for (const auto& [n, v] : values) out[*param_index(n)] = v;
+  return out;
 }
 
 const std::vector<ModelInfo>& all_models() {

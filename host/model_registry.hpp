@@ -1,6 +1,7 @@
 // Public contract of the models: names, parameters (name, unit, LaTeX, default, allowed range) and
 // model quantities, in the order of the kernels' parameter enums.
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,10 @@ struct ModelInfo {
   // Index of a parameter by name, or nullopt.
   std::optional<int> param_index(const std::string& name) const;
   const QuantityInfo* quantity(const std::string& id) const;
+  // Throws InputError naming `where` when `name` is no parameter or `value` is out of its range.
+  int check_value(const std::string& name, double value, const std::string& where) const;
+  // Defaults, overridden by `values` (name -> value, already checked).
+  std::vector<double> resolve(const std::map<std::string, double>& values) const;
 };
 
 const std::vector<ModelInfo>& all_models();

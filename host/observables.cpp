@@ -46,32 +46,45 @@ ObservableSpec parse_observable(const std::string& id, const ModelInfo& model,
   if (std::regex_match(id, m, br)) {
     const Lepton l = lepton_of(m[1]);
     const Bin b = make_bin(id, to_number(m[2]), to_number(m[3]), m[4].matched, l, res);
-    return {id, fmt::format("\\mathcal{{B}}(B^+\\to K^+{})_{{[{},{}]}}", lepton_latex(l), m[2].str(), m[3].str()),
-            "1", OpKind::term, {binned(l, b)}, inv_width};
+    return {id,
+            fmt::format("\\mathcal{{B}}(B^+\\to K^+{})_{{[{},{}]}}", lepton_latex(l), m[2].str(),
+                        m[3].str()),
+            "1",
+            OpKind::term,
+            {binned(l, b)},
+            inv_width};
   }
   if (std::regex_match(id, m, dbr)) {
     const Lepton l = lepton_of(m[1]);
     const double q2 = to_number(m[2]);
     if (!(q2 > 0.0)) throw InputError(fmt::format("observable '{}': q2 must be > 0", id));
-    return {id, fmt::format("d\\mathcal{{B}}/dq^2(B^+\\to K^+{})", lepton_latex(l)), "GeV^-2",
-            OpKind::term, {{Channel::BplusKplus, l, TermKind::differential, {}, q2}}, inv_width};
+    return {id,
+            fmt::format("d\\mathcal{{B}}/dq^2(B^+\\to K^+{})", lepton_latex(l)),
+            "GeV^-2",
+            OpKind::term,
+            {{Channel::BplusKplus, l, TermKind::differential, {}, q2}},
+            inv_width};
   }
   if (std::regex_match(id, m, rk)) {
     const double lo = to_number(m[1]), hi = to_number(m[2]);
     const bool smear = m[3].matched;
-    return {id, fmt::format("R_K^{{[{},{}]}}", m[1].str(), m[2].str()), "1", OpKind::term_ratio,
+    return {id,
+            fmt::format("R_K^{{[{},{}]}}", m[1].str(), m[2].str()),
+            "1",
+            OpKind::term_ratio,
             {binned(Lepton::mu, make_bin(id, lo, hi, smear, Lepton::mu, res)),
              binned(Lepton::e, make_bin(id, lo, hi, smear, Lepton::e, res))}};
   }
   if (const QuantityInfo* q = model.quantity(id))
     return {id, q->latex, q->unit, OpKind::quantity, {}, 1.0, q->index};
-  throw InputError(fmt::format("unknown observable '{}' for model '{}' (see `bscan list observables`)",
-                               id, model.name));
+  throw InputError(fmt::format(
+      "unknown observable '{}' for model '{}' (see `bscan list observables`)", id, model.name));
 }
 
 std::vector<std::string> observable_grammar(const ModelInfo& model) {
   std::vector<std::string> out = {
-      "BR(B+->K+ee)[q2min,q2max]     binned branching ratio, q2 in GeV^2; append {smear} for resolution",
+      "BR(B+->K+ee)[q2min,q2max]     binned branching ratio, q2 in GeV^2; append {smear} for "
+      "resolution",
       "BR(B+->K+mumu)[q2min,q2max]   (same, muons)",
       "dBR/dq2(B+->K+ee)[q2]         differential branching ratio [GeV^-2] (also mumu)",
       "RK[q2min,q2max]               BR(mumu)/BR(ee) in the bin; {smear} allowed",
@@ -96,7 +109,8 @@ CompiledObservables compile_observables(const std::vector<ObservableSpec>& specs
     out.ops.push_back(op);
   }
   if (out.terms.size() > static_cast<std::size_t>(kMaxTerms))
-    throw InputError(fmt::format("too many distinct rate terms ({} > {})", out.terms.size(), kMaxTerms));
+    throw InputError(
+        fmt::format("too many distinct rate terms ({} > {})", out.terms.size(), kMaxTerms));
   return out;
 }
 

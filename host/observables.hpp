@@ -1,4 +1,5 @@
-// Observable ids (DESIGN §5 grammar) -> what the kernels compute: rate terms and how to combine them.
+// Observable ids (DESIGN §5 grammar) -> what the kernels compute: rate terms and how to combine
+// them.
 #pragma once
 #include <string>
 #include <vector>

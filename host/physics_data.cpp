@@ -1,11 +1,11 @@
 #include "host/physics_data.hpp"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <Eigen/Sparse>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "host/errors.hpp"
 
@@ -14,7 +14,8 @@ namespace {
 
 class TomlReader {
  public:
-  TomlReader(const toml::table& root, std::filesystem::path file) : root_(root), file_(std::move(file)) {}
+  TomlReader(const toml::table& root, std::filesystem::path file)
+      : root_(root), file_(std::move(file)) {}
 
   // A number given as `key = { value = x, source = "..." }` or as a bare number.
   double number(std::string_view dotted) const {
@@ -29,11 +30,13 @@ class TomlReader {
     const toml::array* a = node["a"].as_array();
     const std::optional<double> m = node["m_pole"].value<double>();
     if (a == nullptr || a->size() != 3 || !m)
-      throw InputError(fmt::format("{}: '{}' needs a = [a0, a1, a2] and m_pole", file_.string(), dotted));
+      throw InputError(
+          fmt::format("{}: '{}' needs a = [a0, a1, a2] and m_pole", file_.string(), dotted));
     BszSeries s{};
     for (std::size_t i = 0; i < 3; ++i) {
       const std::optional<double> ai = (*a)[i].value<double>();
-      if (!ai) throw InputError(fmt::format("{}: '{}.a[{}]' is not a number", file_.string(), dotted, i));
+      if (!ai)
+        throw InputError(fmt::format("{}: '{}.a[{}]' is not a number", file_.string(), dotted, i));
       s.a[i] = *ai;
     }
     s.m_pole = *m;

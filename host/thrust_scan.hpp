@@ -16,6 +16,8 @@ namespace bscan {
 
 template <class Model, class Policy, template <class> class Vec>
 class ThrustScan {
+  static_assert(Model::kNumParams <= kMaxParams, "raise kMaxParams");
+
  public:
   ThrustScan(const ScanProblem& pb, Policy policy) : policy_(policy) {
     const PhysicsData& ph = *pb.physics;
@@ -61,11 +63,11 @@ class ThrustScan {
                        ResonantStage<Model>{in_, g_, tt_, raw(keys_), raw(res_)});
     }
     out_.resize(static_cast<std::size_t>(n_ops_) * count);
-    thrust::for_each(policy_, thrust::counting_iterator<long long>(0),
-                     thrust::counting_iterator<long long>(count),
-                     PointStage<Model>{in_, g_, tt_, raw(ops_), n_ops_, resonant ? raw(keys_) : nullptr,
-                                       n_keys, resonant ? raw(res_) : nullptr, begin, count,
-                                       raw(out_)});
+    thrust::for_each(
+        policy_, thrust::counting_iterator<long long>(0),
+        thrust::counting_iterator<long long>(count),
+        PointStage<Model>{in_, g_, tt_, raw(ops_), n_ops_, resonant ? raw(keys_) : nullptr, n_keys,
+                          resonant ? raw(res_) : nullptr, begin, count, raw(out_)});
     thrust::copy(out_.begin(), out_.end(), host_out);
   }
 

@@ -1,6 +1,7 @@
-// Model `alp` (paper 000; physics-models.md §A0-A3): an axion-like particle a with flavour-violating
-// couplings to s-bar b and pseudoscalar couplings to e, mu, photons. It shifts C_P, C_P' through the
-// propagator P(q2) = 1/(q2 - m_a^2 + i m_a Gamma_a) at every mass (no heavy / light switch).
+// Model `alp` (paper 000; physics-models.md §A0-A3): an axion-like particle a with
+// flavour-violating couplings to s-bar b and pseudoscalar couplings to e, mu, photons. It shifts
+// C_P, C_P' through the propagator P(q2) = 1/(q2 - m_a^2 + i m_a Gamma_a) at every mass (no heavy /
+// light switch).
 #pragma once
 #include <cmath>
 
@@ -42,7 +43,8 @@ struct AlpModel {
     return cplx{1.0, 0.0} - tau * (f * f);
   }
 
-  // Gamma(a -> gamma gamma) = |c_eff|^2 m_a^3 / (4 pi), c_eff = c_gamma - alpha/(4 pi) sum_l c_ll B1.
+  // Gamma(a -> gamma gamma) = |c_eff|^2 m_a^3 / (4 pi), c_eff = c_gamma - alpha/(4 pi) sum_l c_ll
+  // B1.
   BSCAN_HD static double width_gamma_gamma(const PhysicsInputs& in, const double* p) {
     constexpr double kPi = 3.14159265358979323846;
     cplx c{p[c_gamma], 0.0};
@@ -63,12 +65,13 @@ struct AlpModel {
   }
 
   // Shift of C_P + C_P' (flavio basis) = b / (q2 - m_a^2 + i m_a Gamma_a) with
-  // b = -K m_l c_sb_plus c_ll / 2, K = 2 sqrt2 pi / (alpha_e G_F V_tb V_ts^*): the quark masses of the
-  // tree-level exchange cancel against the scalar matrix element (docs/physics.md, "ALP to WET").
+  // b = -K m_l c_sb_plus c_ll / 2, K = 2 sqrt2 pi / (alpha_e G_F V_tb V_ts^*): the quark masses of
+  // the tree-level exchange cancel against the scalar matrix element (docs/physics.md, "ALP to
+  // WET").
   BSCAN_HD static DirCouplings bk_couplings(const PhysicsInputs& in, const double* p, Lepton l) {
     constexpr double kPi = 3.14159265358979323846;
-    const cplx K = cplx{2.0 * 1.4142135623730951 * kPi / (in.sm.alpha_e * in.sm.G_F), 0.0} /
-                   in.sm.xi_t;
+    const cplx K =
+        cplx{2.0 * 1.4142135623730951 * kPi / (in.sm.alpha_e * in.sm.G_F), 0.0} / in.sm.xi_t;
     DirCouplings cp;
     cp.b[kDirCP] = (-0.5 * in.m_lepton[static_cast<int>(l)] * p[c_sb_plus] * c_ll(p, l)) * K;
     return cp;
@@ -83,8 +86,8 @@ struct AlpModel {
     const double mB2 = ch.m_B * ch.m_B, mK2 = ch.m_K * ch.m_K;
     const double f0 = bk_form_factors(ch, ma2).f_zero;
     const double r = 1.0 - mK2 / mB2;
-    return ch.m_B * p[c_sb_plus] * p[c_sb_plus] * f0 * f0 * std::sqrt(kallen(mB2, mK2, ma2)) * r * r /
-           (64.0 * kPi * ch.Gamma_B);
+    return ch.m_B * p[c_sb_plus] * p[c_sb_plus] * f0 * f0 * std::sqrt(kallen(mB2, mK2, ma2)) * r *
+           r / (64.0 * kPi * ch.Gamma_B);
   }
 
   BSCAN_HD static double quantity(const PhysicsInputs& in, const double* p, int q) {

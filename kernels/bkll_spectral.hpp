@@ -13,7 +13,9 @@ namespace bscan {
 
 enum BkDir : int { kDirC9 = 0, kDirC10 = 1, kDirCS = 2, kDirCP = 3 };
 
-BSCAN_HD inline double bk_q2_max(const BToKInputs& ch) { return (ch.m_B - ch.m_K) * (ch.m_B - ch.m_K); }
+BSCAN_HD inline double bk_q2_max(const BToKInputs& ch) {
+  return (ch.m_B - ch.m_K) * (ch.m_B - ch.m_K);
+}
 
 // S, L, Q of dGamma/dq2 [GeV^-1] at q2 (both CP modes); all zero outside the physical range.
 BSCAN_HD inline Spectral bkll_spectral(const PhysicsInputs& in, const BToKInputs& ch, Lepton lep,
@@ -27,9 +29,11 @@ BSCAN_HD inline Spectral bkll_spectral(const PhysicsInputs& in, const BToKInputs
   const double lam = kallen(mB2, mK2, q2);
   const double beta = lepton_beta(q2, m);
   const double sqlam = std::sqrt(lam > 0.0 ? lam : 0.0);
-  // Gamma_0 = G_F^2 alpha^2 |xi_t|^2 / (512 pi^5 M_B^3) sqrt(lambda) beta f+^2 [EOS b-to-k-ll-base.cc]
+  // Gamma_0 = G_F^2 alpha^2 |xi_t|^2 / (512 pi^5 M_B^3) sqrt(lambda) beta f+^2 [EOS
+  // b-to-k-ll-base.cc]
   const double g0 = in.sm.G_F * in.sm.G_F * in.sm.alpha_e * in.sm.alpha_e * norm2(in.sm.xi_t) /
-                    (512.0 * std::pow(kPi, 5) * mB2 * ch.m_B) * sqlam * beta * ff.f_plus * ff.f_plus;
+                    (512.0 * std::pow(kPi, 5) * mB2 * ch.m_B) * sqlam * beta * ff.f_plus *
+                    ff.f_plus;
   // dGamma/dq2 = 2 (a + c/3) written as F^dagger M F with real symmetric M.
   const double mVV = 2.0 * g0 * lam / 4.0 * (1.0 - beta * beta / 3.0);
   const double mAA = mVV + 2.0 * g0 * 4.0 * m * m * mB2;

@@ -1,4 +1,5 @@
-// Perturbative quark-loop function Y(q2) added to C9 (physics-bkll.md §4.3; flavio matrixelements.Y).
+// Perturbative quark-loop function Y(q2) added to C9 (physics-bkll.md §4.3; flavio
+// matrixelements.Y).
 #pragma once
 #include <cmath>
 
@@ -8,7 +9,8 @@
 
 namespace bscan {
 
-// Fermion-loop function h(q2, m_q, mu) for a massive quark [hep-ph/0106067 via FL matrixelements.h].
+// Fermion-loop function h(q2, m_q, mu) for a massive quark [hep-ph/0106067 via FL
+// matrixelements.h].
 BSCAN_HD inline cplx loop_h_massive(double q2, double m, double mu) {
   constexpr double kPi = 3.14159265358979323846;
   const double z = 4.0 * m * m / q2;

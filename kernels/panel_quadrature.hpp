@@ -1,11 +1,12 @@
 // Resonance-aware composite Gauss-Legendre quadrature in q2 (DESIGN §4). Breakpoints: the interval
-// ends, the caller's feature points (bin edges of a smearing window, thresholds), a geometric grading
-// x = +-base * 4^j around a Breit-Wigner pole at M2 (x = q2 - M2, base = max(gamma, distance of the
-// pole from the interval)), and a geometric grading towards q2 = 0 for low-q2 intervals (log q2 in the
-// light-quark loop, lepton threshold). Panels are split to at most `max_panel`; on each, an N-point
-// Gauss-Legendre rule in x. Ends where the integrand vanishes like a square root (lepton threshold,
-// q2_max) get the substitution x = end +- len * tau^2. No adaptive control flow: the node set depends
-// only on (interval, features, pole), so every thread of a warp does the same work for the same pole.
+// ends, the caller's feature points (bin edges of a smearing window, thresholds), a geometric
+// grading x = +-base * 4^j around a Breit-Wigner pole at M2 (x = q2 - M2, base = max(gamma,
+// distance of the pole from the interval)), and a geometric grading towards q2 = 0 for low-q2
+// intervals (log q2 in the light-quark loop, lepton threshold). Panels are split to at most
+// `max_panel`; on each, an N-point Gauss-Legendre rule in x. Ends where the integrand vanishes like
+// a square root (lepton threshold, q2_max) get the substitution x = end +- len * tau^2. No adaptive
+// control flow: the node set depends only on (interval, features, pole), so every thread of a warp
+// does the same work for the same pole.
 #pragma once
 #include <cmath>
 
@@ -65,8 +66,8 @@ BSCAN_HD void gl_panel(double u, double v, int sing, double M2, Visit& visit) {
 
 }  // namespace detail
 
-// Calls visit(q2, x, w) for every node, so that  int f(q2) dq2 ~= sum w f(q2);  x = q2 - M2 is exact
-// relative to the pole (use it, not q2 - M2, to build the propagator).
+// Calls visit(q2, x, w) for every node, so that  int f(q2) dq2 ~= sum w f(q2);  x = q2 - M2 is
+// exact relative to the pole (use it, not q2 - M2, to build the propagator).
 template <int N, class Visit>
 BSCAN_HD void panel_quadrature(const Interval& iv, const double* features, int n_features,
                                const Pole& pole, double max_panel, Visit&& visit) {

@@ -22,16 +22,17 @@ struct RateTerm {
 };
 
 // Shifts of the channel's coefficient directions at one point: c_k(q2) = a_k + b_k P(q2) for the
-// b -> s mode (the CP conjugate uses conj(a), conj(b): weak phases flip, the propagator's does not).
+// b -> s mode (the CP conjugate uses conj(a), conj(b): weak phases flip, the propagator's does
+// not).
 struct DirCouplings {
   cplx a[kDirs] = {};
   cplx b[kDirs] = {};
 };
 
 struct ResonantIntegrals {
-  cplx LP[2][kDirs] = {};         // int W L_k P
-  cplx QP[kDirs][kDirs] = {};     // int W Q_kl P
-  cplx QPP[kDirs][kDirs] = {};    // int W Q_kl |P|^2
+  cplx LP[2][kDirs] = {};       // int W L_k P
+  cplx QP[kDirs][kDirs] = {};   // int W Q_kl P
+  cplx QPP[kDirs][kDirs] = {};  // int W Q_kl |P|^2
 };
 
 // Which directions carry contact (a) and resonant (b) shifts in a model: bit k = direction k.
@@ -79,8 +80,8 @@ BSCAN_HD inline int term_features(const PhysicsInputs& in, const RateTerm& t, do
   return n;
 }
 
-inline constexpr double kContactPanel = 0.25;   // GeV^2, with 16-point rules
-inline constexpr double kResonantPanel = 0.5;   // GeV^2, with 10-point rules
+inline constexpr double kContactPanel = 0.25;  // GeV^2, with 16-point rules
+inline constexpr double kResonantPanel = 0.5;  // GeV^2, with 10-point rules
 
 // Stage 0: contact integrals (binned) or spectral values (differential) of a term.
 BSCAN_HD inline Spectral term_contact(const PhysicsInputs& in, const RateTerm& t) {

@@ -7,7 +7,7 @@
 namespace bscan {
 
 inline constexpr int kMaxAxes = 6;
-inline constexpr int kMaxParams = 16;
+inline constexpr int kMaxParams = 32;
 inline constexpr int kMaxTerms = 64;
 
 // A rectangular grid in C order (last axis fastest) over some of the model's parameters.
@@ -73,7 +73,9 @@ struct TermTable {
 template <class Model>
 struct PoleKeyOf {
   GridView g;
-  BSCAN_HD long long operator()(long long flat) const { return pole_key(g, flat, Model::kPoleParams); }
+  BSCAN_HD long long operator()(long long flat) const {
+    return pole_key(g, flat, Model::kPoleParams);
+  }
 };
 
 // Stage 1 for work item (distinct key j, binned term b) -> res[j * n_binned + b].
@@ -119,7 +121,10 @@ struct PointStage {
       long long lo = 0, hi = n_keys - 1;
       while (lo < hi) {
         const long long mid = (lo + hi) / 2;
-        if (keys[mid] < key) lo = mid + 1; else hi = mid;
+        if (keys[mid] < key)
+          lo = mid + 1;
+        else
+          hi = mid;
       }
       row = res + lo * tt.n_binned;
     }
@@ -129,7 +134,8 @@ struct PointStage {
     for (int t = 0; t < tt.n; ++t) {
       const RateTerm& term = tt.terms[t];
       cplx P{0.0, 0.0};
-      if (pole.active && term.kind == TermKind::differential) P = cplx{1.0, 0.0} / cplx{term.q2 - pole.M2, pole.gamma};
+      if (pole.active && term.kind == TermKind::differential)
+        P = cplx{1.0, 0.0} / cplx{term.q2 - pole.M2, pole.gamma};
       const ResonantIntegrals* r = (row != nullptr && tt.slot[t] >= 0) ? row + tt.slot[t] : nullptr;
       rate[t] = term_rate(tt.contact[t], r, cps[static_cast<int>(term.lepton)], term.kind, P);
     }
@@ -137,9 +143,15 @@ struct PointStage {
       const ObservableOp& op = ops[o];
       double v;
       switch (op.kind) {
-        case OpKind::term: v = op.scale * rate[op.t0]; break;
-        case OpKind::term_ratio: v = rate[op.t0] / rate[op.t1]; break;
-        default: v = Model::quantity(in, p, op.quantity); break;
+        case OpKind::term:
+          v = op.scale * rate[op.t0];
+          break;
+        case OpKind::term_ratio:
+          v = rate[op.t0] / rate[op.t1];
+          break;
+        default:
+          v = Model::quantity(in, p, op.quantity);
+          break;
       }
       out[o * count + i] = v;
     }

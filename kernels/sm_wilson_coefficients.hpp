@@ -23,7 +23,8 @@ BSCAN_HD inline double spline_eval(const CorrectionTable& t, int col, double q2)
   const double h = t.q2[hi] - t.q2[lo];
   const double a = (t.q2[hi] - q2) / h, b = 1.0 - a;
   const int il = lo * kCorrectionColumns + col, ih = hi * kCorrectionColumns + col;
-  return a * t.y[il] + b * t.y[ih] + ((a * a * a - a) * t.y2[il] + (b * b * b - b) * t.y2[ih]) * h * h / 6.0;
+  return a * t.y[il] + b * t.y[ih] +
+         ((a * a * a - a) * t.y2[il] + (b * b * b - b) * t.y2[ih]) * h * h / 6.0;
 }
 
 // conjugate = false: b -> s mode; true: the CP-conjugate (b-bar) mode. Both carry the same Y.

@@ -22,7 +22,8 @@ BSCAN_HD inline double bin_window(const Bin& b, double q2) {
   if (b.r <= 0.0) return (q2 >= b.q2_lo && q2 <= b.q2_hi) ? 1.0 : 0.0;
   const double q = std::sqrt(q2);
   const double hi = (std::sqrt(b.q2_hi) - q) / b.r, lo = (std::sqrt(b.q2_lo) - q) / b.r;
-  // Phi(hi) - Phi(lo) = Phi(-lo) - Phi(-hi): use the form whose terms are small to avoid cancellation.
+  // Phi(hi) - Phi(lo) = Phi(-lo) - Phi(-hi): use the form whose terms are small to avoid
+  // cancellation.
   return lo > 0.0 ? normal_cdf(-lo) - normal_cdf(-hi) : normal_cdf(hi) - normal_cdf(lo);
 }
 

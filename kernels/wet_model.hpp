@@ -7,24 +7,28 @@
 namespace bscan {
 
 struct WetModel {
-  // Per lepton: C9, C10, CS, CP, C9p, C10p, CSp, CPp; electrons first, then muons.
+  // Per lepton: C9, C10, CS, CP, C9p, C10p, CSp, CPp; electrons first, then muons; real parts,
+  // then the imaginary parts in the same order.
   enum Coef : int { C9, C10, CS, CP, C9p, C10p, CSp, CPp, kCoefs };
-  static constexpr int kNumParams = 2 * kCoefs;
+  static constexpr int kNumParams = 4 * kCoefs;
   static constexpr unsigned kPoleParams = 0u;
   static constexpr DirMasks kBkMasks{0xFu, 0u};
   static constexpr int kNumQuantities = 0;
 
   BSCAN_HD static int index(Lepton l, Coef c) { return static_cast<int>(l) * kCoefs + c; }
+  BSCAN_HD static cplx coef(const double* p, Lepton l, Coef c) {
+    return {p[index(l, c)], p[2 * kCoefs + index(l, c)]};
+  }
 
   BSCAN_HD static Pole pole(const PhysicsInputs&, const double*) { return {}; }
 
   // B -> K sees the sums C_i + C_i' (physics-bkll.md §9 item 5).
   BSCAN_HD static DirCouplings bk_couplings(const PhysicsInputs&, const double* p, Lepton l) {
     DirCouplings cp;
-    cp.a[kDirC9] = {p[index(l, C9)] + p[index(l, C9p)], 0.0};
-    cp.a[kDirC10] = {p[index(l, C10)] + p[index(l, C10p)], 0.0};
-    cp.a[kDirCS] = {p[index(l, CS)] + p[index(l, CSp)], 0.0};
-    cp.a[kDirCP] = {p[index(l, CP)] + p[index(l, CPp)], 0.0};
+    cp.a[kDirC9] = coef(p, l, C9) + coef(p, l, C9p);
+    cp.a[kDirC10] = coef(p, l, C10) + coef(p, l, C10p);
+    cp.a[kDirCS] = coef(p, l, CS) + coef(p, l, CSp);
+    cp.a[kDirCP] = coef(p, l, CP) + coef(p, l, CPp);
     return cp;
   }
 

@@ -1,0 +1,42 @@
+// The scan configuration (TOML): parsed, validated against schemas/scan-config.schema.json, and
+// checked against the model registry, with errors that name the offending key.
+#pragma once
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "host/observables.hpp"
+
+namespace bscan {
+
+struct AxisConfig {
+  std::string name;
+  std::vector<double> values;
+  bool log_spacing = false;
+};
+
+struct ScanConfig {
+  std::filesystem::path path;
+  std::string text;  // the file as read, stored in the output
+  std::string model;
+  std::string physics = "flavio-2.7";
+  std::map<std::string, double> parameters;
+  std::vector<AxisConfig> axes;
+  std::vector<std::string> observables;
+  std::filesystem::path output;  // empty when the config has none
+  long long chunk_size = 1 << 16;
+  bool float32 = false;
+  SmearingResolutions smearing;
+};
+
+// Reads and validates a config file; throws InputError naming the file and the key.
+ScanConfig load_config(const std::filesystem::path& file);
+// Same from text (for tests and `bscan validate -`); `origin` names the source in messages.
+ScanConfig parse_config(const std::string& text, const std::string& origin);
+
+// Resolves a physics data set name (data/parameters/NAME.toml) or path.
+std::filesystem::path physics_file(const std::string& name_or_path,
+                                   const std::filesystem::path& relative_to);
+
+}  // namespace bscan

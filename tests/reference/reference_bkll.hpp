@@ -1,0 +1,40 @@
+// Independent CPU reference for the B -> K l l rate terms of the kernels (DESIGN §1, §4): per
+// call, GSL adaptive quadrature of the full CP-averaged |amplitude|^2 in flavio's helicity form
+// (physics-bkll.md §5.2) with the exact propagator. Shares only the plain-data input types with
+// the kernels (PhysicsInputs, RateTerm, DirCouplings, Pole), none of their physics or numerics.
+// Slow (milliseconds to seconds per call): for tests only.
+#pragma once
+#include <array>
+#include <complex>
+
+#include "kernels/rate_terms.hpp"
+
+namespace bscan::reference {
+
+using Complex = std::complex<double>;
+
+// New-physics shifts of the directions (C9 + C9', C10 + C10', CS + CS', CP + CP') at one q2
+// (flavio basis, CS and CP in GeV^-1).
+using Shifts = std::array<Complex, kDirs>;
+
+// CP-averaged 1/2 (dGamma/dq2 + dGammabar/dq2) [GeV^-1] at q2 for the b -> s shifts `c`; the
+// CP-conjugate mode gets conj(c) and the CP-conjugate SM corrections. Zero outside 4 m_l^2 < q2 <=
+// (m_B - m_K)^2.
+double cp_averaged_density(const PhysicsInputs& in, Channel channel, Lepton lepton, double q2,
+                           const Shifts& c);
+
+// Bin acceptance W(q2) (physics-models.md §A7): indicator of [q2_lo, q2_hi], or with Gaussian
+// resolution r in |q|: Phi((sqrt(q2_hi) - |q|)/r) - Phi((sqrt(q2_lo) - |q|)/r).
+double window(const Bin& bin, double q2);
+
+// CP-averaged binned rate int W(q2) 1/2 (dGamma + dGammabar) [GeV] of a binned term, with the
+// shifts c_k(q2) = a_k + b_k / (q2 - M^2 + i gamma) (conj(a), conj(b) for the CP conjugate).
+// Aborts (throws std::runtime_error) when GSL cannot reach the tolerance.
+double binned_rate(const PhysicsInputs& in, const RateTerm& t, const DirCouplings& cp,
+                   const Pole& pole, double rel_tol = 1e-11);
+
+// CP-averaged differential rate [GeV^-1] of a differential term at t.q2, same couplings.
+double differential_rate(const PhysicsInputs& in, const RateTerm& t, const DirCouplings& cp,
+                         const Pole& pole);
+
+}  // namespace bscan::reference

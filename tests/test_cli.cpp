@@ -1,0 +1,170 @@
+// The bscan binary end to end: run -> HDF5 (reopened by C++ and, when installed, by xarray),
+// point --json, and the promises about output files (no half-written file, no silent overwrite).
+#include <gtest/gtest.h>
+#include <hdf5.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "test_support.hpp"
+
+namespace bscan {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int code;
+  std::string out;
+};
+
+// Runs the bscan binary with `args`; stdout captured (stderr to a file next to it).
+Result bscan(const std::string& args, const fs::path& dir) {
+  const char* bin = std::getenv("BSCAN_BINARY");
+  const fs::path out = dir / "stdout.txt";
+  const std::string cmd = std::string(bin ? bin : "bscan") + " " + args + " > " + out.string() +
+                          " 2> " + (dir / "stderr.txt").string();
+  const int status = std::system(cmd.c_str());
+  std::stringstream ss;
+  ss << std::ifstream(out).rdbuf();
+  return {WEXITSTATUS(status), ss.str()};
+}
+
+std::string read(const fs::path& p) {
+  std::stringstream ss;
+  ss << std::ifstream(p).rdbuf();
+  return ss.str();
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("bscan_cli_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    std::ofstream(dir_ / "scan.toml") << R"(
+model = "alp"
+output = "map.h5"
+observables = ["RK[1.1,6.0]", "BR(B+->K+ee)[1.1,6.0]", "Gamma_a"]
+[parameters]
+c_ee = 0.1
+c_mumu = 1e-5
+[[axes]]
+name = "m_a"
+min = 0.5
+max = 3.0
+points = 6
+[[axes]]
+name = "c_sb_plus"
+min = 1e-11
+max = 1e-8
+points = 5
+spacing = "log"
+)";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(Cli, RunWritesACompleteFile) {
+  const Result r = bscan("run " + (dir_ / "scan.toml").string() + " --backend cpu", dir_);
+  ASSERT_EQ(r.code, 0) << read(dir_ / "stderr.txt");
+  const fs::path h5 = dir_ / "map.h5";
+  EXPECT_NE(r.out.find(h5.string()), std::string::npos) << "prints where the file is";
+  ASSERT_TRUE(fs::exists(h5));
+  EXPECT_FALSE(fs::exists(dir_ / "map.h5.partial"));
+  const hid_t f = H5Fopen(h5.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  int complete = 0;
+  const hid_t a = H5Aopen(f, "bscan_complete", H5P_DEFAULT);
+  H5Aread(a, H5T_NATIVE_INT, &complete);
+  H5Aclose(a);
+  EXPECT_EQ(complete, 1);
+  const hid_t d = H5Dopen2(f, "RK[1.1,6.0]", H5P_DEFAULT);
+  const hid_t s = H5Dget_space(d);
+  hsize_t dims[2];
+  ASSERT_EQ(H5Sget_simple_extent_ndims(s), 2);
+  H5Sget_simple_extent_dims(s, dims, nullptr);
+  EXPECT_EQ(dims[0], 6u);
+  EXPECT_EQ(dims[1], 5u);
+  std::vector<double> rk(30);
+  H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, rk.data());
+  H5Sclose(s);
+  H5Dclose(d);
+  H5Fclose(f);
+  // The same numbers as `bscan point` at a grid point (m_a = 0.5 + 2.5 * 3/5, c_sb_plus = 1e-8).
+  const Result p = bscan(
+      "point --model alp --set m_a=2.0 --set c_sb_plus=1e-8 --set c_ee=0.1 "
+      "--set c_mumu=1e-5 --observable 'RK[1.1,6.0]' --json",
+      dir_);
+  ASSERT_EQ(p.code, 0) << read(dir_ / "stderr.txt");
+  const auto j = nlohmann::json::parse(p.out);
+  EXPECT_EQ(j.at("model"), "alp");
+  EXPECT_DOUBLE_EQ(j.at("parameters").at("m_a").get<double>(), 2.0);
+  EXPECT_NEAR(rk[3 * 5 + 4] / j.at("observables").at("RK[1.1,6.0]").get<double>(), 1.0, 1e-12);
+  EXPECT_LT(rk[3 * 5 + 4], 0.9) << "an electron-philic ALP inside the bin lowers R_K";
+}
+
+TEST_F(Cli, XarrayOpensTheFile) {
+  ASSERT_EQ(bscan("run " + (dir_ / "scan.toml").string() + " --backend cpu", dir_).code, 0);
+  const std::string script = (test::source_dir() / "tests/python/check_xarray.py").string();
+  const std::string expect =
+      R"('{"dims": {"m_a": 6, "c_sb_plus": 5}, "units": {"m_a": "GeV", "c_sb_plus": "GeV^-1"}}')";
+  const int status = std::system(("/usr/bin/python3 " + script + " " + (dir_ / "map.h5").string() +
+                                  " " + expect + " > " + (dir_ / "xr.txt").string() + " 2>&1")
+                                     .c_str());
+  if (WEXITSTATUS(status) == 77) GTEST_SKIP() << "xarray not installed";
+  EXPECT_EQ(WEXITSTATUS(status), 0) << read(dir_ / "xr.txt");
+}
+
+TEST_F(Cli, NeverOverwritesWithoutFlag) {
+  std::ofstream(dir_ / "map.h5") << "precious";
+  const Result r = bscan("run " + (dir_ / "scan.toml").string() + " --backend cpu", dir_);
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(read(dir_ / "stderr.txt").find("--overwrite"), std::string::npos);
+  EXPECT_EQ(read(dir_ / "map.h5"), "precious");
+  EXPECT_EQ(bscan("run " + (dir_ / "scan.toml").string() + " --backend cpu --overwrite", dir_).code,
+            0);
+  EXPECT_NE(read(dir_ / "map.h5"), "precious");
+}
+
+TEST_F(Cli, BadInputLeavesNoFile) {
+  std::ofstream(dir_ / "bad.toml") << read(dir_ / "scan.toml") + "colour = 1\n";
+  const Result r = bscan("run " + (dir_ / "bad.toml").string(), dir_);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(read(dir_ / "stderr.txt").find("colour"), std::string::npos)
+      << read(dir_ / "stderr.txt");
+  EXPECT_FALSE(fs::exists(dir_ / "map.h5"));
+  EXPECT_FALSE(fs::exists(dir_ / "map.h5.partial"));
+  EXPECT_EQ(bscan("run " + (dir_ / "missing.toml").string(), dir_).code, 2);
+  EXPECT_EQ(bscan("point --model alp --set m_a=nan", dir_).code, 2);
+  EXPECT_EQ(bscan("point --model alp --set m_a=-1", dir_).code, 2);
+  EXPECT_EQ(bscan("point --model alp --set q=1", dir_).code, 2);
+  EXPECT_NE(bscan("run " + (dir_ / "scan.toml").string() + " --backend gpu", dir_).code, 0);
+}
+
+TEST_F(Cli, UnwritableOutputFails) {
+  const Result r =
+      bscan("run " + (dir_ / "scan.toml").string() + " -o /nonexistent-dir/x.h5", dir_);
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(read(dir_ / "stderr.txt").find("/nonexistent-dir"), std::string::npos)
+      << read(dir_ / "stderr.txt");
+}
+
+TEST_F(Cli, ValidateAndList) {
+  const Result v = bscan("validate " + (dir_ / "scan.toml").string(), dir_);
+  EXPECT_EQ(v.code, 0);
+  EXPECT_NE(v.out.find("30 points"), std::string::npos) << v.out;
+  EXPECT_NE(bscan("list parameters --model alp", dir_).out.find("c_sb_plus"), std::string::npos);
+  EXPECT_NE(bscan("list observables", dir_).out.find("RK["), std::string::npos);
+  EXPECT_NE(bscan("list models", dir_).out.find("wet"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace bscan

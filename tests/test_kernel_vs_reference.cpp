@@ -1,0 +1,419 @@
+// The kernels' rate terms (spectral decomposition + fixed Gauss-Legendre panels, run on the CPU)
+// against the independent adaptive reference (tests/reference/), DESIGN §4 accuracy contract:
+// every binned term within 1e-6 relative for Gamma/M in [1e-18, 0.5], the pole inside, on, near
+// or far from a bin edge, with and without smearing.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <numbers>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "host/physics_data.hpp"
+#include "kernels/rate_terms.hpp"
+#include "tests/reference/reference_bkll.hpp"
+
+#ifndef BSCAN_SOURCE_DIR
+#error "BSCAN_SOURCE_DIR (the repository root) must be defined"
+#endif
+
+namespace bscan {
+namespace {
+
+constexpr double kContract = 1e-6;                             // DESIGN §4
+constexpr double kResolutionE = 0.010, kResolutionMu = 0.002;  // GeV, DESIGN §5 defaults
+
+const PhysicsData& physics() {
+  static const PhysicsData data = load_physics_data(std::filesystem::path(BSCAN_SOURCE_DIR) /
+                                                    "data/parameters/flavio-2.7.toml");
+  return data;
+}
+
+double q2_max(const PhysicsInputs& in) {
+  const BToKInputs& ch = in.bplus_kplus;
+  return (ch.m_B - ch.m_K) * (ch.m_B - ch.m_K);
+}
+
+double q2_min(const PhysicsInputs& in, Lepton l) {
+  const double m = in.m_lepton[static_cast<int>(l)];
+  return 4.0 * m * m;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Random points.
+
+struct Point {
+  Lepton lepton = Lepton::mu;
+  Bin bin{};
+  double gamma_over_M = 0.0;
+  Pole pole{};
+  DirCouplings cp{};
+  std::string where;      // how the pole was placed
+  double strength = 0.0;  // target resonant/SM ratio used to scale b
+};
+
+class PointGenerator {
+ public:
+  // kinematic_ends: bins that end just below q2_max or start just above 4 m_l^2.
+  PointGenerator(const PhysicsInputs& in, std::uint64_t seed, bool kinematic_ends = false)
+      : in_(in), rng_(seed), kinematic_ends_(kinematic_ends) {}
+
+  Point operator()() {
+    Point p;
+    p.lepton = uniform() < 0.5 ? Lepton::e : Lepton::mu;
+    p.bin = kinematic_ends_ ? end_bin(p.lepton) : random_bin();
+    const double rs[3] = {0.0, kResolutionE, kResolutionMu};
+    p.bin.r = rs[index(3)];
+    p.gamma_over_M = std::exp(uniform(std::log(1e-18), std::log(0.5)));
+    place_pole(p);
+    p.pole.active = true;
+    p.pole.gamma = p.pole.M2 * p.gamma_over_M;
+    random_couplings(p);
+    return p;
+  }
+
+ private:
+  double uniform(double a = 0.0, double b = 1.0) {
+    return std::uniform_real_distribution<double>(a, b)(rng_);
+  }
+  double log_uniform(double a, double b) { return std::exp(uniform(std::log(a), std::log(b))); }
+  int index(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
+  cplx phase(double magnitude) {
+    const double phi = uniform(0.0, 2.0 * std::numbers::pi);
+    return {magnitude * std::cos(phi), magnitude * std::sin(phi)};
+  }
+
+  Bin random_bin() {
+    const Bin fixed[4] = {{1.1, 6.0, 0.0}, {15.0, 22.0, 0.0}, {0.1, 0.98, 0.0}, {20.0, 23.0, 0.0}};
+    if (uniform() < 0.25) return fixed[index(4)];
+    const double lo = uniform(0.05, 8.0);
+    const double hi = std::min(lo + uniform(0.3, 6.0), q2_max(in_) - 0.01);
+    return {lo, hi, 0.0};
+  }
+
+  Bin end_bin(Lepton l) {
+    if (uniform() < 0.5) return {uniform(14.0, 22.0), q2_max(in_) - log_uniform(1e-9, 0.03), 0.0};
+    return {q2_min(in_, l) * (1.0 + log_uniform(1e-9, 0.1)), uniform(0.3, 6.0), 0.0};
+  }
+
+  // The pole mass squared, relative to the bin (edges of the nominal bin, not of the support).
+  void place_pole(Point& p) {
+    const double lo = p.bin.q2_lo, hi = p.bin.q2_hi, g = p.gamma_over_M;
+    const bool upper = uniform() < 0.5;
+    const double edge = upper ? hi : lo;
+    const double s = upper ? 1.0 : -1.0;  // direction "outside" the bin
+    double M2 = 0.0;
+    switch (index(9)) {
+      case 0:
+      case 1:
+        M2 = uniform(lo, hi);
+        p.where = "inside";
+        break;
+      case 2:
+        M2 = edge;
+        p.where = upper ? "on upper edge" : "on lower edge";
+        break;
+      case 3:
+        M2 = edge * (1.0 + (uniform() < 0.5 ? 1e-12 : -1e-12));
+        p.where = "edge +- 1e-12 rel";
+        break;
+      case 4: {  // k widths outside: |edge - M2| = k gamma with gamma = M2 g
+        const double k = uniform(0.5, 5.0);
+        M2 = upper ? edge * (1.0 + k * g) : edge / (1.0 + k * g);
+        p.where = "few widths outside";
+        break;
+      }
+      case 5: {  // k resolutions (or k * 5 MeV unsmeared) outside in |q|
+        const double k = uniform(0.5, 8.0), step = p.bin.r > 0.0 ? p.bin.r : 0.005;
+        const double m = std::max(std::sqrt(edge) + s * k * step, 1e-3);
+        M2 = m * m;
+        p.where = "few resolutions outside";
+        break;
+      }
+      case 6:
+        M2 = upper ? log_uniform(1.5 * hi, 250000.0) : log_uniform(1e-6, 0.5 * lo);
+        p.where = "far outside";
+        break;
+      case 7:
+        M2 = uniform() < 0.5 ? 1e-6 : 250000.0;
+        p.where = M2 < 1.0 ? "M = 1 MeV" : "M = 500 GeV";
+        break;
+      case 8: {  // at a kinematic end: 4 m_l^2 or q2_max, exactly or just off
+        const double e = uniform() < 0.5 ? q2_min(in_, p.lepton) : q2_max(in_);
+        M2 = e * (1.0 + uniform(-3.0, 3.0) * std::max(g, 1e-9));
+        p.where = "near a kinematic end";
+        break;
+      }
+    }
+    p.pole.M2 = M2;
+  }
+
+  // Contact a: O(1) for C9, C10, O(0.1-1) GeV^-1 for CS, CP. Resonant b scaled so that the
+  // resonant part is `strength` times a rough SM rate of the bin (from int |P|^2 over the support).
+  void random_couplings(Point& p) {
+    for (int k = 0; k < kDirs; ++k) {
+      if (uniform() < 0.3) continue;
+      p.cp.a[k] = phase(k < 2 ? uniform(0.0, 2.0) : log_uniform(0.05, 1.0));
+    }
+    const double u = uniform();
+    p.strength = u < 0.1 ? 1e-12 : (u < 0.2 ? 1e10 : log_uniform(1e-4, 1e4));
+    const double lo = std::max(std::pow(std::max(std::sqrt(p.bin.q2_lo) - 6 * p.bin.r, 0.0), 2),
+                               q2_min(in_, p.lepton));
+    const double hi = std::min(std::pow(std::sqrt(p.bin.q2_hi) + 6 * p.bin.r, 2), q2_max(in_));
+    const double g = p.pole.gamma, M2 = p.pole.M2;
+    // int |P|^2 dq2 = [atan(xb/g) - atan(xa/g)] / g, without cancellation when xa xb > 0.
+    const double xa = lo - M2, xb = hi - M2;
+    const double int_P2 = xa * xb > 0.0 ? std::atan((xb - xa) * g / (g * g + xa * xb)) / g
+                                        : (std::atan(xb / g) - std::atan(xa / g)) / g;
+    const double sm = 30.0 * (hi - lo);  // |F_V|^2 + |F_A|^2 ~ 30 times the bin length
+    bool any = false;
+    for (int k = 0; k < kDirs; ++k) {
+      if (uniform() < 0.4 && !(k == kDirs - 1 && !any)) continue;
+      const double q = k < 2 ? 1.0 : 150.0;  // |F_S,P / C_S,P|^2 ~ ((m_B^2 - m_K^2)/2)^2
+      p.cp.b[k] = phase(std::sqrt(p.strength * sm / (q * int_P2)) * log_uniform(0.3, 3.0));
+      any = true;
+    }
+  }
+
+  const PhysicsInputs& in_;
+  std::mt19937_64 rng_;
+  bool kinematic_ends_;
+};
+
+std::string describe(const Point& p) {
+  char buf[1024];
+  std::snprintf(buf, sizeof buf,
+                "lepton %s, bin [%.17g, %.17g] r %g, pole %s: M2 %.17g, Gamma/M %.3e, gamma %.6e, "
+                "strength %.1e\n    a = (%.6g%+.6gi, %.6g%+.6gi, %.6g%+.6gi, %.6g%+.6gi)\n"
+                "    b = (%.6g%+.6gi, %.6g%+.6gi, %.6g%+.6gi, %.6g%+.6gi)",
+                p.lepton == Lepton::e ? "e" : "mu", p.bin.q2_lo, p.bin.q2_hi, p.bin.r,
+                p.where.c_str(), p.pole.M2, p.gamma_over_M, p.pole.gamma, p.strength, p.cp.a[0].re,
+                p.cp.a[0].im, p.cp.a[1].re, p.cp.a[1].im, p.cp.a[2].re, p.cp.a[2].im, p.cp.a[3].re,
+                p.cp.a[3].im, p.cp.b[0].re, p.cp.b[0].im, p.cp.b[1].re, p.cp.b[1].im, p.cp.b[2].re,
+                p.cp.b[2].im, p.cp.b[3].re, p.cp.b[3].im);
+  return buf;
+}
+
+RateTerm binned_term(const Point& p) {
+  return {Channel::BplusKplus, p.lepton, TermKind::binned, p.bin, 0.0};
+}
+
+double kernel_binned(const PhysicsInputs& in, const Point& p) {
+  const RateTerm t = binned_term(p);
+  const Spectral c0 = term_contact(in, t);
+  const ResonantIntegrals r = term_resonant(in, t, p.pole, DirMasks{0xFu, 0xFu});
+  return term_rate(c0, &r, p.cp, TermKind::binned, {});
+}
+
+double quantile(std::vector<double> v, double q) {
+  std::sort(v.begin(), v.end());
+  return v[static_cast<std::size_t>(q * (v.size() - 1))];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+TEST(Reference, SmDifferentialMatchesSpec) {
+  const PhysicsInputs& in = physics().inputs();
+  if (in.corrections.n < 10) GTEST_SKIP() << "SM correction table has < 10 nodes";
+  // physics-bkll.md §8.1/§8.3 "Level 2", CP-averaged, tau_B+: dBR/dq2(B+ -> K+ mu mu, 4 GeV^2).
+  const RateTerm t{Channel::BplusKplus, Lepton::mu, TermKind::differential, {}, 4.0};
+  const Pole pole{100.0, 1.0, true};
+  const double br =
+      reference::differential_rate(in, t, DirCouplings{}, pole) / in.bplus_kplus.Gamma_B;
+  EXPECT_NEAR(br / 3.5114e-8, 1.0, 1e-3) << "dBR/dq2 = " << br;
+}
+
+TEST(Reference, SmBinnedMatchesFlavio) {
+  const PhysicsInputs& in = physics().inputs();
+  if (in.corrections.n < 10) GTEST_SKIP() << "SM correction table has < 10 nodes";
+  // flavio 2.7.0 <dBR/dq2>(B+ -> K+ mu mu) [physics-bkll.md §8.3]: rate / Gamma_B / bin width.
+  const Pole pole{100.0, 1.0, true};
+  const struct {
+    Bin bin;
+    double flavio;
+  } cases[] = {{{1.1, 6.0, 0.0}, 3.5126e-8}, {{15.0, 22.0, 0.0}, 1.5220e-8}};
+  for (const auto& c : cases) {
+    const RateTerm t{Channel::BplusKplus, Lepton::mu, TermKind::binned, c.bin, 0.0};
+    const double br = reference::binned_rate(in, t, DirCouplings{}, pole) / in.bplus_kplus.Gamma_B /
+                      (c.bin.q2_hi - c.bin.q2_lo);
+    EXPECT_NEAR(br / c.flavio, 1.0, 1e-3) << "bin [" << c.bin.q2_lo << ", " << c.bin.q2_hi << "]";
+  }
+}
+
+// Splitting a bin at the pole (or anywhere) must not change the sum: checks the reference's
+// piecewise variables and breakpoints against themselves.
+TEST(Reference, AdditiveOverBins) {
+  const PhysicsInputs& in = physics().inputs();
+  for (double gm : {1e-18, 1e-9, 1e-3, 0.3}) {
+    for (double split : {2.5, 3.0, 3.0 * (1.0 + 1e-12)}) {
+      DirCouplings cp;
+      cp.a[0] = {0.7, -0.2};
+      cp.b[0] = {0.0, std::sqrt(3.0 * gm) * 5.0};
+      cp.b[3] = {0.1 * std::sqrt(3.0 * gm), 0.0};
+      const Pole pole{3.0, 3.0 * gm, true};
+      const auto rate = [&](double lo, double hi) {
+        const RateTerm t{Channel::BplusKplus, Lepton::mu, TermKind::binned, {lo, hi, 0.0}, 0.0};
+        return reference::binned_rate(in, t, cp, pole);
+      };
+      const double whole = rate(1.1, 6.0), parts = rate(1.1, split) + rate(split, 6.0);
+      EXPECT_NEAR(parts / whole, 1.0, 1e-9) << "Gamma/M " << gm << " split " << split;
+    }
+  }
+}
+
+// NWA: for a pure |b_P|^2 term, int dq2 |b|^2 Q_PP |P|^2 -> pi |b|^2 Q_PP(M^2) / gamma (times
+// W(M^2) for a smeared bin), gamma -> 0. The |b|^2 part is isolated as
+// [rate(b) + rate(-b) - 2 rate(0)] / 2; Q_PP(M^2) from the reference's own amplitude code.
+TEST(Reference, NarrowWidthLimit) {
+  const PhysicsInputs& in = physics().inputs();
+  struct Case {
+    Lepton lepton;
+    Bin bin;
+    double M2;
+  };
+  const Case cases[] = {{Lepton::mu, {1.1, 6.0, 0.0}, 3.3},
+                        {Lepton::e, {1.1, 6.0, 0.0}, 1.7},
+                        {Lepton::mu, {15.0, 22.0, 0.0}, 18.2},
+                        {Lepton::e, {0.1, 0.98, 0.0}, 0.5},
+                        {Lepton::mu, {1.1, 6.0, kResolutionMu}, 4.4},
+                        {Lepton::e, {1.1, 6.0, kResolutionE}, std::pow(std::sqrt(6.0) - 0.01, 2)}};
+  for (const Case& c : cases) {
+    const reference::Shifts unit_p{0.0, 0.0, 0.0, 1.0}, minus_p{0.0, 0.0, 0.0, -1.0};
+    const reference::Shifts zero{};
+    const auto density = [&](const reference::Shifts& s) {
+      return reference::cp_averaged_density(in, Channel::BplusKplus, c.lepton, c.M2, s);
+    };
+    const double Q_PP = 0.5 * (density(unit_p) + density(minus_p)) - density(zero);
+    for (double gm : {1e-8, 1e-12, 1e-18}) {
+      const Pole pole{c.M2, c.M2 * gm, true};
+      const RateTerm t{Channel::BplusKplus, c.lepton, TermKind::binned, c.bin, 0.0};
+      const double b_abs = std::sqrt(pole.gamma);  // resonant part ~ 1e3 x the SM rate
+      DirCouplings plus, minus;
+      plus.b[3] = {0.6 * b_abs, 0.8 * b_abs};
+      minus.b[3] = -1.0 * plus.b[3];
+      const double r0 = reference::binned_rate(in, t, DirCouplings{}, pole);
+      const double quad = 0.5 * (reference::binned_rate(in, t, plus, pole) +
+                                 reference::binned_rate(in, t, minus, pole)) -
+                          r0;
+      const double nwa =
+          std::numbers::pi * b_abs * b_abs * Q_PP / pole.gamma * reference::window(c.bin, c.M2);
+      EXPECT_NEAR(quad / nwa, 1.0, 1e-6)
+          << "bin [" << c.bin.q2_lo << ", " << c.bin.q2_hi << "] r " << c.bin.r << " M2 " << c.M2
+          << " Gamma/M " << gm << " (resonant/SM " << quad / r0 << ")";
+    }
+  }
+}
+
+TEST(KernelVsReference, DifferentialTerms) {
+  const PhysicsInputs& in = physics().inputs();
+  std::mt19937_64 rng(20240611);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  double worst = 0.0;
+  for (int i = 0; i < 200; ++i) {
+    const Lepton l = i % 2 ? Lepton::mu : Lepton::e;
+    const double q2 = q2_min(in, l) + (q2_max(in) - q2_min(in, l)) * u(rng);
+    const double gm = std::exp(std::log(1e-18) + u(rng) * std::log(0.5 / 1e-18));
+    const double M2 = i % 3 == 0 ? q2 : q2 * (1.0 + (u(rng) - 0.5) * 0.2);
+    const Pole pole{M2, M2 * gm, true};
+    DirCouplings cp;
+    for (int k = 0; k < kDirs; ++k) {
+      cp.a[k] = {u(rng) - 0.5, u(rng) - 0.5};
+      cp.b[k] = {(u(rng) - 0.5) * pole.gamma, (u(rng) - 0.5) * pole.gamma};
+    }
+    const RateTerm t{Channel::BplusKplus, l, TermKind::differential, {}, q2};
+    const double x = q2 - M2, d = x * x + pole.gamma * pole.gamma;
+    const cplx P{x / d, -pole.gamma / d};
+    const double k = term_rate(term_contact(in, t), nullptr, cp, TermKind::differential, P);
+    const double r = reference::differential_rate(in, t, cp, pole);
+    const double err = std::abs(k / r - 1.0);
+    worst = std::max(worst, err);
+    EXPECT_LE(err, kContract) << "q2 " << q2 << " M2 " << M2 << " Gamma/M " << gm;
+  }
+  std::printf("differential terms: worst |kernel/reference - 1| = %.3e\n", worst);
+}
+
+// Kernel and reference for every point (OpenMP over points); prints the error distribution, the
+// largest error per pole placement and smearing, and the worst points; fails for each point
+// beyond the contract.
+void compare_binned(const std::vector<Point>& points, const char* label) {
+  const PhysicsInputs& in = physics().inputs();
+  const int n = static_cast<int>(points.size());
+  std::vector<double> kernel(n), ref(n), err(n);
+  std::vector<std::string> failure(n);
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int i = 0; i < n; ++i) {
+    try {
+      kernel[i] = kernel_binned(in, points[i]);
+      ref[i] = reference::binned_rate(in, binned_term(points[i]), points[i].cp, points[i].pole);
+      err[i] = std::abs(kernel[i] / ref[i] - 1.0);
+      if (std::isnan(err[i])) err[i] = INFINITY;
+    } catch (const std::exception& e) {
+      failure[i] = e.what();
+      err[i] = INFINITY;
+    }
+  }
+
+  std::vector<int> order(n);
+  for (int i = 0; i < n; ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](int a, int b) { return err[a] > err[b]; });
+  std::printf(
+      "%s: %d points, |kernel/reference - 1|: max %.3e, 99%% %.3e, 90%% %.3e, median %.3e\n", label,
+      n, err[order[0]], quantile(err, 0.99), quantile(err, 0.90), quantile(err, 0.5));
+  std::map<std::string, std::pair<int, double>> by_class;
+  for (int i = 0; i < n; ++i) {
+    char r[32];
+    std::snprintf(r, sizeof r, ", r = %g", points[i].bin.r);
+    auto& c = by_class[points[i].where + r];
+    ++c.first;
+    c.second = std::max(c.second, err[i]);
+  }
+  for (const auto& [name, c] : by_class)
+    std::printf("  %-40s %5d points, max %.3e\n", name.c_str(), c.first, c.second);
+  std::printf("worst points:\n");
+  for (int j = 0; j < std::min(n, 6); ++j) {
+    const int i = order[j];
+    std::printf("  #%d err %.3e kernel %.12e reference %.12e\n    %s\n", i, err[i], kernel[i],
+                ref[i], describe(points[i]).c_str());
+  }
+  int failed = 0;
+  for (int i : order) {
+    if (err[i] <= kContract) break;
+    if (++failed <= 20)
+      ADD_FAILURE() << label << " point #" << i << ": |kernel/reference - 1| = " << err[i]
+                    << " (kernel " << kernel[i] << ", reference " << ref[i] << ")\n    "
+                    << describe(points[i])
+                    << (failure[i].empty() ? "" : "\n    exception: " + failure[i]);
+  }
+  EXPECT_EQ(failed, 0) << failed << " of " << n << " points exceed " << kContract;
+}
+
+// Number of random points; BSCAN_KVR_POINTS overrides (e.g. for a long exploratory run).
+int point_count(int fallback) {
+  const char* env = std::getenv("BSCAN_KVR_POINTS");
+  return env != nullptr ? std::max(1, std::atoi(env)) : fallback;
+}
+
+TEST(KernelVsReference, RandomBinnedTerms) {
+  PointGenerator gen(physics().inputs(), 0x5eedb5ca11ULL);
+  std::vector<Point> points;
+  for (int i = 0, n = point_count(1200); i < n; ++i) points.push_back(gen());
+  compare_binned(points, "binned terms");
+}
+
+// Bins whose edge lies just inside a kinematic end (q2_max, 4 m_l^2), where the rate has a
+// square-root branch point just outside the bin.
+TEST(KernelVsReference, BinsAtKinematicEnds) {
+  PointGenerator gen(physics().inputs(), 0xe4d5ULL, true);
+  std::vector<Point> points;
+  for (int i = 0, n = point_count(1200) / 4; i < n; ++i) points.push_back(gen());
+  compare_binned(points, "bins at kinematic ends");
+}
+
+}  // namespace
+}  // namespace bscan
