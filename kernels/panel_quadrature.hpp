@@ -49,15 +49,15 @@ BSCAN_HD void gl_panel(double u, double v, int sing, double M2, Visit& visit) {
   const double len = v - u;
   for (int i = 0; i < GL::kHalf; ++i) {
     for (int sgn = -1; sgn <= 1; sgn += 2) {
-      const double t = sgn * GL::x[i];
+      const double t = sgn * GL::x(i);
       double x, w;
       if (sing == 0) {
         x = u + 0.5 * len * (1.0 + t);
-        w = 0.5 * len * GL::w[i];
+        w = 0.5 * len * GL::w(i);
       } else {
         const double tau = 0.5 * (1.0 + t);
         x = sing < 0 ? u + len * tau * tau : v - len * tau * tau;
-        w = GL::w[i] * len * tau;
+        w = GL::w(i) * len * tau;
       }
       visit(M2 + x, x, w);
     }

@@ -146,7 +146,7 @@ class PointGenerator {
         break;
       case 8: {  // at a kinematic end: 4 m_l^2 or q2_max, exactly or just off
         const double e = uniform() < 0.5 ? q2_min(in_, p.lepton) : q2_max(in_);
-        M2 = e * (1.0 + uniform(-3.0, 3.0) * std::max(g, 1e-9));
+        M2 = e * (1.0 + uniform(-3.0, 3.0) * std::clamp(g, 1e-9, 0.1));
         p.where = "near a kinematic end";
         break;
       }

@@ -26,7 +26,8 @@ constexpr double kCoreMax = 30.0;      // GeV^2; beyond, theta = atan(x/gamma) l
 constexpr double kLogRatio = 2.0;      // outer pieces spanning more than this ratio in |x|: log|x|
 constexpr double kMinGap = 1e-9;      // breakpoints closer than this (relative) are merged
 constexpr double kRoughTol = 1e-6;
-constexpr double kRoundoffSlack = 10.0;  // see acceptable()    // first pass: scale of the total
+constexpr double kRoundoffSlack = 10.0;  // see acceptable()
+constexpr int kAttempts = 3;             // see integrate_piece()    // first pass: scale of the total
 constexpr std::size_t kWorkspace = 20000;
 
 Complex to_std(cplx c) { return {c.re, c.im}; }
@@ -138,10 +139,22 @@ struct ChannelContext {
   CorrectionSplines corrections;
 };
 
+// A q2 point with its distances to the kinematic ends, q2 - 4 m^2 and (m_B - m_K)^2 - q2, given
+// separately so that they keep their relative precision when q2 is close to an end.
+struct Q2Point {
+  double q2, above_min, below_max;
+};
+
+Q2Point q2_point(const ChannelContext& c, double q2) {
+  return {q2, q2 - c.q2_min(), c.q2_max() - q2};
+}
+
 // dGamma/dq2 [GeV^-1] of the b -> s mode (cp_conjugate = false) or of its CP conjugate, with NP
 // shifts `np` already conjugated by the caller; flavio's helicity form [physics-bkll.md §5.2].
-double mode_density(const ChannelContext& c, double q2, const Shifts& np, bool cp_conjugate) {
-  if (q2 <= c.q2_min() || q2 > c.q2_max()) return 0.0;
+double mode_density(const ChannelContext& c, const Q2Point& pt, const Shifts& np,
+                    bool cp_conjugate) {
+  if (pt.above_min <= 0.0 || pt.below_max < 0.0) return 0.0;
+  const double q2 = pt.q2;
   const SmInputs& sm = c.in.sm;
   const double mB = c.ch.m_B, mK = c.ch.m_K, m = c.m_l;
   const FormFactors f = form_factors(c.ch, q2);
@@ -157,9 +170,10 @@ double mode_density(const ChannelContext& c, double q2, const Shifts& np, bool c
   const Complex xi = cp_conjugate ? std::conj(to_std(sm.xi_t)) : to_std(sm.xi_t);
   const Complex N = 4.0 * sm.G_F / std::sqrt(2.0) * xi * sm.alpha_e / (4.0 * kPi);
   const double mB2 = mB * mB, mK2 = mK * mK;
-  const double lam = mB2 * mB2 + mK2 * mK2 + q2 * q2 - 2.0 * (mB2 * mK2 + mB2 * q2 + mK2 * q2);
+  // lambda(m_B^2, m_K^2, q2) = ((m_B + m_K)^2 - q2) ((m_B - m_K)^2 - q2); beta^2 = 1 - 4 m^2/q2.
+  const double lam = ((mB + mK) * (mB + mK) - q2) * pt.below_max;
   const double sqlam = std::sqrt(std::max(lam, 0.0));
-  const double beta2 = 1.0 - 4.0 * m * m / q2, beta = std::sqrt(beta2);
+  const double beta2 = pt.above_min / q2, beta = std::sqrt(beta2);
   // Helicity amplitudes h_V, h_A, h_S, h_P [physics-bkll.md §5.2; FL angular.py helicity_amps_p].
   const Complex hV = N * sqlam / (2.0 * std::sqrt(q2)) *
                      (C9 * f.f_plus + 2.0 * sm.m_b / (mB + mK) * (C7 + C7p) * f.f_T);
@@ -175,8 +189,8 @@ double mode_density(const ChannelContext& c, double q2, const Shifts& np, bool c
 }
 
 // 1/2 (dGamma + dGammabar) with the (already q2-dependent) shifts of each mode.
-double cp_average(const ChannelContext& c, double q2, const Shifts& bs, const Shifts& bar) {
-  return 0.5 * (mode_density(c, q2, bs, false) + mode_density(c, q2, bar, true));
+double cp_average(const ChannelContext& c, const Q2Point& pt, const Shifts& bs, const Shifts& bar) {
+  return 0.5 * (mode_density(c, pt, bs, false) + mode_density(c, pt, bar, true));
 }
 
 // Shifts c_k = a_k + b_k P of the b -> s mode and conj(a_k) + conj(b_k) P of its conjugate.
@@ -222,6 +236,7 @@ struct RateIntegrand {
   const Bin& bin;
   const DirCouplings& cp;
   const Pole& pole;
+  double end_lo, end_hi;  // M^2 - 4 m^2 and (m_B - m_K)^2 - M^2
   Var var = Var::q2;
 
   double at(double q2, double x) const {
@@ -229,7 +244,11 @@ struct RateIntegrand {
     if (w == 0.0) return 0.0;
     Shifts bs, bar;
     shifts_at(cp, propagator(x, pole.gamma), bs, bar);
-    return w * cp_average(ctx, q2, bs, bar);
+    // Distances to the kinematic ends from x where the pole is close to an end (exact there).
+    Q2Point pt = q2_point(ctx, q2);
+    if (std::abs(end_lo) < std::abs(q2)) pt.above_min = x + end_lo;
+    if (std::abs(end_hi) < std::abs(q2)) pt.below_max = end_hi - x;
+    return w * cp_average(ctx, pt, bs, bar);
   }
 
   double operator()(double t) const {
@@ -309,8 +328,7 @@ QuadResult run_qagp(gsl_function& F, std::vector<double> pts, double eps_abs, do
   return r;
 }
 
-// QAG with the 61-point rule on each breakpoint interval (no extrapolation: the fallback for
-// smooth but steep integrands that QAGP's extrapolation misjudges as divergent).
+// QAG with the 61-point rule on each breakpoint interval (no extrapolation).
 QuadResult run_qag(gsl_function& F, const std::vector<double>& pts, double eps_abs, double rel_tol,
                    gsl_integration_workspace* ws) {
   QuadResult total;
@@ -327,8 +345,11 @@ QuadResult run_qag(gsl_function& F, const std::vector<double>& pts, double eps_a
   return total;
 }
 
-// Integrates one piece to max(eps_abs, rel_tol |result|): QAGP, then QAG if QAGP fails. With
-// `strict`, throws with a full description when neither is acceptable.
+// Integrates one piece to max(eps_abs, rel_tol |result|) with two independent adaptive methods,
+// QAGP and QAG-61: at least one must meet the tolerance and both must agree to it (QAGP's
+// extrapolation can converge falsely on a smooth integrand with narrow features); otherwise both
+// are repeated with 100x tighter requests. With `strict`, throws with a full description when no
+// attempt succeeds.
 double integrate_piece(RateIntegrand f, const Piece& piece, double eps_abs, double rel_tol,
                        bool strict, gsl_integration_workspace* ws) {
   // Sorted breakpoints; drop those closer than kMinGap of the piece's length to a kept one (a
@@ -346,11 +367,17 @@ double integrate_piece(RateIntegrand f, const Piece& piece, double eps_abs, doub
   f.var = piece.var;
   gsl_function F{&gsl_trampoline, &f};
 
-  const QuadResult p = run_qagp(F, pts, eps_abs, rel_tol, ws);
-  if (acceptable(p, eps_abs, rel_tol) || !strict) return p.value;
-  const QuadResult q = run_qag(F, pts, eps_abs, rel_tol, ws);
-  if (acceptable(q, eps_abs, rel_tol)) return q.value;
-
+  if (!strict) return run_qagp(F, pts, eps_abs, rel_tol, ws).value;
+  QuadResult p, q;
+  double tighten = 1.0;
+  for (int attempt = 0; attempt < kAttempts; ++attempt, tighten *= 1e-2) {
+    p = run_qagp(F, pts, eps_abs * tighten, rel_tol * tighten, ws);
+    q = run_qag(F, pts, eps_abs * tighten, rel_tol * tighten, ws);
+    const bool p_ok = acceptable(p, eps_abs, rel_tol), q_ok = acceptable(q, eps_abs, rel_tol);
+    const double tol = std::max(eps_abs, rel_tol * std::abs(q.value));
+    const bool agree = std::abs(p.value - q.value) <= kRoundoffSlack * tol;  // false for NaN
+    if ((p_ok || q_ok) && agree) return q_ok ? q.value : p.value;
+  }
   std::ostringstream os;
   os.precision(17);
   os << "reference::binned_rate: GSL failed in variable " << var_name(piece.var) << " on ["
@@ -392,7 +419,7 @@ double cp_averaged_density(const PhysicsInputs& in, Channel channel, Lepton lept
   const ChannelContext ctx(in, channel, lepton);
   Shifts bar;
   for (int k = 0; k < kDirs; ++k) bar[k] = std::conj(c[k]);
-  return cp_average(ctx, q2, c, bar);
+  return cp_average(ctx, q2_point(ctx, q2), c, bar);
 }
 
 double differential_rate(const PhysicsInputs& in, const RateTerm& t, const DirCouplings& cp,
@@ -400,7 +427,7 @@ double differential_rate(const PhysicsInputs& in, const RateTerm& t, const DirCo
   const ChannelContext ctx(in, t.channel, t.lepton);
   Shifts bs, bar;
   shifts_at(cp, propagator(t.q2 - pole.M2, pole.gamma), bs, bar);
-  return cp_average(ctx, t.q2, bs, bar);
+  return cp_average(ctx, q2_point(ctx, t.q2), bs, bar);
 }
 
 // The range, in x = q2 - M^2, is cut at +-min(K gamma, 30 GeV^2): the core in between is
@@ -462,7 +489,7 @@ double binned_rate(const PhysicsInputs& in, const RateTerm& t, const DirCoupling
   if (pieces.empty()) return 0.0;
   // Pass 1: a rough total; pass 2: every piece to rel_tol of itself or of the total.
   const Workspace ws(gsl_integration_workspace_alloc(kWorkspace));
-  const RateIntegrand f{ctx, t.bin, cp, pole};
+  const RateIntegrand f{ctx, t.bin, cp, pole, M2 - ctx.q2_min(), ctx.q2_max() - M2};
   double estimate = 0.0;
   for (const Piece& p : pieces) estimate += integrate_piece(f, p, 0.0, kRoughTol, false, ws.get());
   const double eps_abs = rel_tol * std::abs(estimate) / static_cast<double>(pieces.size());
