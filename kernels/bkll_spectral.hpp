@@ -18,8 +18,10 @@ BSCAN_HD inline double bk_q2_max(const BToKInputs& ch) {
 }
 
 // S, L, Q of dGamma/dq2 [GeV^-1] at q2 (both CP modes); all zero outside the physical range.
+// with_vector = false skips the vector-current SM amplitude F_V (charm loop, flavio corrections):
+// then S and L_C9 are not computed, which is all a model without C9/C7 shifts needs in stage 1.
 BSCAN_HD inline Spectral bkll_spectral(const PhysicsInputs& in, const BToKInputs& ch, Lepton lep,
-                                       double q2) {
+                                       double q2, bool with_vector = true) {
   constexpr double kPi = 3.14159265358979323846;
   Spectral out;
   const double m = in.m_lepton[static_cast<int>(lep)];
@@ -61,9 +63,13 @@ BSCAN_HD inline Spectral bkll_spectral(const PhysicsInputs& in, const BToKInputs
       for (int i = 0; i < 4; ++i) q += U[i][kk] * MU[i][l];
       out.Q[kk][l] = {q, 0.0};
     }
+  const cplx Y = with_vector ? charm_loop_Y(in.sm, q2) : cplx{};
   for (int mode = 0; mode < 2; ++mode) {
-    const EffectiveC79 c79 = sm_effective_c79(in, q2, mode == 1);
-    const cplx F0V = c79.C9 + c7_pre * (c79.C7 + cplx{in.sm.C7peff, 0.0});
+    cplx F0V{0.0, 0.0};
+    if (with_vector) {
+      const EffectiveC79 c79 = sm_effective_c79(in, q2, mode == 1, Y);
+      F0V = c79.C9 + c7_pre * (c79.C7 + cplx{in.sm.C7peff, 0.0});
+    }
     const cplx F0[4] = {F0V, {F0A, 0.0}, {0.0, 0.0}, {F0P, 0.0}};
     out.S[mode] = mVV * norm2(F0V) + mAA * F0A * F0A + mPP * F0P * F0P + 2.0 * mPA * F0P * F0A;
     for (int kk = 0; kk < kDirs; ++kk) {

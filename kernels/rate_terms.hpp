@@ -44,8 +44,9 @@ BSCAN_HD inline const BToKInputs& channel_inputs(const PhysicsInputs& in, Channe
   return in.bplus_kplus;
 }
 
-BSCAN_HD inline Spectral channel_spectral(const PhysicsInputs& in, const RateTerm& t, double q2) {
-  return bkll_spectral(in, channel_inputs(in, t.channel), t.lepton, q2);
+BSCAN_HD inline Spectral channel_spectral(const PhysicsInputs& in, const RateTerm& t, double q2,
+                                          bool with_vector = true) {
+  return bkll_spectral(in, channel_inputs(in, t.channel), t.lepton, q2, with_vector);
 }
 
 // Integration interval of a binned term: bin support intersected with the kinematic range.
@@ -111,11 +112,12 @@ BSCAN_HD inline ResonantIntegrals term_resonant(const PhysicsInputs& in, const R
   double f[kMaxFeatures];
   const int nf = term_features(in, t, f);
   const unsigned rm = masks.resonant, cm = masks.contact;
+  const bool with_vector = (rm >> kDirC9 & 1u) != 0;  // only L_C9 needs the SM amplitude F_V
   panel_quadrature<10>(term_interval(in, t), f, nf, pole, kResonantPanel,
                        [&](double q2, double x, double w) {
                          const double ww = w * bin_window(t.bin, q2);
                          if (ww == 0.0) return;
-                         const Spectral s = channel_spectral(in, t, q2);
+                         const Spectral s = channel_spectral(in, t, q2, with_vector);
                          const double den = x * x + pole.gamma * pole.gamma;
                          const cplx P{x / den, -pole.gamma / den};
                          const double P2 = 1.0 / den;

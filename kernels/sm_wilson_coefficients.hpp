@@ -11,10 +11,14 @@ struct EffectiveC79 {
   cplx C7, C9;
 };
 
-// Natural cubic spline value of column `col` at q2 (constant beyond the table ends).
-BSCAN_HD inline double spline_eval(const CorrectionTable& t, int col, double q2) {
-  if (q2 <= t.q2[0]) return t.y[col];
-  if (q2 >= t.q2[t.n - 1]) return t.y[(t.n - 1) * kCorrectionColumns + col];
+// Natural cubic spline values of the four columns of one CP mode at q2 (constant beyond the
+// table ends): re/im of dC7, dC9; one interval search for all of them.
+BSCAN_HD inline void spline_eval(const CorrectionTable& t, int first_col, double q2, double* out) {
+  if (q2 <= t.q2[0] || q2 >= t.q2[t.n - 1]) {
+    const int row = q2 <= t.q2[0] ? 0 : t.n - 1;
+    for (int c = 0; c < 4; ++c) out[c] = t.y[row * kCorrectionColumns + first_col + c];
+    return;
+  }
   int lo = 0, hi = t.n - 1;
   while (hi - lo > 1) {
     const int mid = (lo + hi) / 2;
@@ -22,18 +26,23 @@ BSCAN_HD inline double spline_eval(const CorrectionTable& t, int col, double q2)
   }
   const double h = t.q2[hi] - t.q2[lo];
   const double a = (t.q2[hi] - q2) / h, b = 1.0 - a;
-  const int il = lo * kCorrectionColumns + col, ih = hi * kCorrectionColumns + col;
-  return a * t.y[il] + b * t.y[ih] +
-         ((a * a * a - a) * t.y2[il] + (b * b * b - b) * t.y2[ih]) * h * h / 6.0;
+  const double ca = (a * a * a - a) * h * h / 6.0, cb = (b * b * b - b) * h * h / 6.0;
+  for (int c = 0; c < 4; ++c) {
+    const int il = lo * kCorrectionColumns + first_col + c, ih = il + (hi - lo) * kCorrectionColumns;
+    out[c] = a * t.y[il] + b * t.y[ih] + ca * t.y2[il] + cb * t.y2[ih];
+  }
 }
 
 // conjugate = false: b -> s mode; true: the CP-conjugate (b-bar) mode. Both carry the same Y.
+BSCAN_HD inline EffectiveC79 sm_effective_c79(const PhysicsInputs& in, double q2, bool conjugate,
+                                              cplx Y) {
+  double d[4];
+  spline_eval(in.corrections, conjugate ? 4 : 0, q2, d);
+  return {cplx{in.sm.C7eff + d[0], d[1]}, cplx{in.sm.C9 + d[2], d[3]} + Y};
+}
+
 BSCAN_HD inline EffectiveC79 sm_effective_c79(const PhysicsInputs& in, double q2, bool conjugate) {
-  const int c = conjugate ? 4 : 0;
-  const CorrectionTable& t = in.corrections;
-  const cplx d7{spline_eval(t, c + 0, q2), spline_eval(t, c + 1, q2)};
-  const cplx d9{spline_eval(t, c + 2, q2), spline_eval(t, c + 3, q2)};
-  return {cplx{in.sm.C7eff, 0.0} + d7, cplx{in.sm.C9, 0.0} + charm_loop_Y(in.sm, q2) + d9};
+  return sm_effective_c79(in, q2, conjugate, charm_loop_Y(in.sm, q2));
 }
 
 }  // namespace bscan
