@@ -145,23 +145,27 @@ PhysicsData load_physics_data(const std::filesystem::path& toml_file) {
   in.m_lepton[static_cast<int>(Lepton::mu)] = r.number("masses.m_mu");
   in.alpha_em_0 = r.number("constants.alpha_em_0");
   SmInputs& sm = in.sm;
-  sm.G_F = r.number("constants.G_F");
-  sm.alpha_e = r.number("constants.alpha_e");
-  sm.m_b = r.number("constants.m_b");
-  sm.mu_b = r.number("constants.mu_b");
   sm.xi_t = {r.number("constants.xi_t_re"), r.number("constants.xi_t_im")};
-  sm.C7eff = r.number("sm_wilson_coefficients.C7eff");
-  sm.C7peff = r.number("sm_wilson_coefficients.C7peff");
-  sm.C9 = r.number("sm_wilson_coefficients.C9");
-  sm.C10 = r.number("sm_wilson_coefficients.C10");
-  sm.C1 = r.number("sm_wilson_coefficients.C1");
-  sm.C2 = r.number("sm_wilson_coefficients.C2");
-  sm.C3 = r.number("sm_wilson_coefficients.C3");
-  sm.C4 = r.number("sm_wilson_coefficients.C4");
-  sm.C5 = r.number("sm_wilson_coefficients.C5");
-  sm.C6 = r.number("sm_wilson_coefficients.C6");
-  sm.m_c_pole = r.number("masses.m_c_pole");
-  sm.m_b_pole = r.number("masses.m_b_pole");
+  // Real SM inputs: member <- data key.
+  const std::pair<double SmInputs::*, const char*> sm_keys[] = {
+      {&SmInputs::G_F, "constants.G_F"},
+      {&SmInputs::alpha_e, "constants.alpha_e"},
+      {&SmInputs::m_b, "constants.m_b"},
+      {&SmInputs::mu_b, "constants.mu_b"},
+      {&SmInputs::C7eff, "sm_wilson_coefficients.C7eff"},
+      {&SmInputs::C7peff, "sm_wilson_coefficients.C7peff"},
+      {&SmInputs::C9, "sm_wilson_coefficients.C9"},
+      {&SmInputs::C10, "sm_wilson_coefficients.C10"},
+      {&SmInputs::C1, "sm_wilson_coefficients.C1"},
+      {&SmInputs::C2, "sm_wilson_coefficients.C2"},
+      {&SmInputs::C3, "sm_wilson_coefficients.C3"},
+      {&SmInputs::C4, "sm_wilson_coefficients.C4"},
+      {&SmInputs::C5, "sm_wilson_coefficients.C5"},
+      {&SmInputs::C6, "sm_wilson_coefficients.C6"},
+      {&SmInputs::m_c_pole, "masses.m_c_pole"},
+      {&SmInputs::m_b_pole, "masses.m_b_pole"},
+  };
+  for (const auto& [member, key] : sm_keys) sm.*member = r.number(key);
   BToKInputs& bk = in.bplus_kplus;
   bk.m_B = r.number("masses.m_Bp");
   bk.m_K = r.number("masses.m_Kp");
