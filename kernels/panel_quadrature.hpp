@@ -1,12 +1,16 @@
-// Resonance-aware composite Gauss-Legendre quadrature in q2 (DESIGN §4). Breakpoints: the interval
-// ends, the caller's feature points (bin edges of a smearing window, thresholds), a geometric
-// grading x = +-base * 4^j around a Breit-Wigner pole at M2 (x = q2 - M2, base = max(gamma,
-// distance of the pole from the interval)), and a geometric grading towards q2 = 0 for low-q2
-// intervals (log q2 in the light-quark loop, lepton threshold). Panels are split to at most
-// `max_panel`; on each, an N-point Gauss-Legendre rule in x. Ends where the integrand vanishes like
-// a square root (lepton threshold, q2_max) get the substitution x = end +- len * tau^2. No adaptive
-// control flow: the node set depends only on (interval, features, pole), so every thread of a warp
-// does the same work for the same pole.
+// Resonance-aware composite Gauss-Legendre quadrature in q2 (DESIGN §4), with no adaptive control
+// flow: the panels depend only on the geometry (interval, breakpoints, singular points), never on
+// integrand values, so every thread that integrates the same pole does the same work.
+//
+// Panels: between consecutive breakpoints (interval ends, the caller's feature points, the pole and
+// the branch points inside the interval), each panel is split until it lies at least a third of
+// its length away from every singular point: the Breit-Wigner pole (its singularities sit at
+// x = +-i M Gamma, so its distance is |dist| + M Gamma) and the square-root branch points of the
+// integrand (lepton threshold, q2_max, the charm threshold, q2 = 0). The piece next to the
+// offending point gets length 3 d, so panels grow geometrically (x4) away from it: a 10-point rule
+// then sees every singularity outside a Bernstein ellipse of rho >= 3 (error ~rho^-20 ~ 3e-10 per
+// panel) for any width, down to Gamma/M = 1e-18 and below. A panel that ends on a branch point gets
+// the substitution x = end +- len tau^2, which makes a square-root end smooth in tau.
 #pragma once
 #include <cmath>
 
@@ -21,14 +25,17 @@ struct Pole {
   bool active = false;
 };
 
+inline constexpr int kMaxBreakpoints = 64;
+inline constexpr int kMaxBranchPoints = 8;
+inline constexpr double kMinRelativeDistance =
+    1e-24;  // floor of d / panel: bounds the splits (~40)
+
+// An integration interval in q2 and the square-root branch points of its integrand.
 struct Interval {
   double lo, hi;
-  bool sqrt_lo = false, sqrt_hi = false;  // integrand ~ sqrt(distance to that end)
+  double branch[kMaxBranchPoints];
+  int n_branch = 0;
 };
-
-inline constexpr int kMaxBreakpoints = 192;
-inline constexpr double kGrading = 4.0;
-inline constexpr double kLowQ2Grading = 0.25;  // grade towards 0 below this q2 [GeV^2]
 
 namespace detail {
 
@@ -64,16 +71,39 @@ BSCAN_HD void gl_panel(double u, double v, int sing, double M2, Visit& visit) {
   }
 }
 
+// The singular point closest to [u, v] relative to its length, if it is too close: returns the
+// cut that separates a piece of length 3 d next to it, or NaN when the panel is fine.
+BSCAN_HD inline double cut_towards_singularity(double u, double v, const double* xb, int nb,
+                                               bool pole, double gamma) {
+  const double len = v - u;
+  double best_d = len / 3.0, cut = NAN;
+  auto consider = [&](double s, double offset, bool branch) {
+    if (branch && (s == u || s == v)) return;  // handled by the tau^2 substitution
+    double d = (s <= u ? u - s : (s >= v ? s - v : 0.0)) + offset;
+    if (d < kMinRelativeDistance * len) d = kMinRelativeDistance * len;
+    if (d < best_d) {
+      best_d = d;
+      cut = s <= u ? u + 3.0 * d : v - 3.0 * d;
+    }
+  };
+  if (pole) consider(0.0, gamma, false);
+  for (int i = 0; i < nb; ++i) consider(xb[i], 0.0, true);
+  return cut;
+}
+
 }  // namespace detail
 
 // Calls visit(q2, x, w) for every node, so that  int f(q2) dq2 ~= sum w f(q2);  x = q2 - M2 is
-// exact relative to the pole (use it, not q2 - M2, to build the propagator).
+// exact relative to the pole (use it, not q2 - M2, to build the propagator). `features` are extra
+// breakpoints (e.g. the edges of a smearing window); panels are at most `max_panel` long.
 template <int N, class Visit>
 BSCAN_HD void panel_quadrature(const Interval& iv, const double* features, int n_features,
                                const Pole& pole, double max_panel, Visit&& visit) {
   if (!(iv.hi > iv.lo)) return;
   const double M2 = pole.active ? pole.M2 : 0.0;
   const double xa = iv.lo - M2, xb = iv.hi - M2;
+  double branch[kMaxBranchPoints];
+  for (int i = 0; i < iv.n_branch; ++i) branch[i] = iv.branch[i] - M2;
   double bp[kMaxBreakpoints];
   int n = 0;
   detail::insert_sorted(bp, n, xa);
@@ -82,35 +112,50 @@ BSCAN_HD void panel_quadrature(const Interval& iv, const double* features, int n
     if (x > xa && x < xb) detail::insert_sorted(bp, n, x);
   };
   for (int i = 0; i < n_features; ++i) add(features[i] - M2);
-  for (double s = kLowQ2Grading; s > iv.lo; s *= 1.0 / kGrading) add(s - M2);
-  if (pole.active) {
-    const double dist = xa > 0.0 ? xa : (xb < 0.0 ? -xb : 0.0);
-    const double base = pole.gamma > dist ? pole.gamma : dist;
-    const double reach = std::fabs(xa) > std::fabs(xb) ? std::fabs(xa) : std::fabs(xb);
-    add(0.0);
-    double h = base;
-    for (int j = 0; j < 80 && h < reach; ++j, h *= kGrading) {
-      add(h);
-      add(-h);
-    }
-  }
-  for (int i = 0; i + 1 < n; ++i) {
-    const double p = bp[i], q = bp[i + 1];
-    if (!(q > p)) continue;
-    int pieces = static_cast<int>(std::ceil((q - p) / max_panel));
+  for (int i = 0; i < iv.n_branch; ++i) add(branch[i]);
+  if (pole.active) add(0.0);
+  auto is_branch = [&](double x) {
+    for (int i = 0; i < iv.n_branch; ++i)
+      if (branch[i] == x) return true;
+    return false;
+  };
+  auto emit = [&](double u, double v) {
+    int pieces = static_cast<int>(std::ceil((v - u) / max_panel));
     pieces = pieces < 1 ? 1 : (pieces > 256 ? 256 : pieces);
-    const double step = (q - p) / pieces;
+    const double step = (v - u) / pieces;
     for (int k = 0; k < pieces; ++k) {
-      const double u = k == 0 ? p : p + k * step;
-      const double v = k == pieces - 1 ? q : p + (k + 1) * step;
-      const bool s_lo = iv.sqrt_lo && u == xa, s_hi = iv.sqrt_hi && v == xb;
+      const double a = k == 0 ? u : u + k * step, b = k == pieces - 1 ? v : u + (k + 1) * step;
+      const bool s_lo = k == 0 && is_branch(u), s_hi = k == pieces - 1 && is_branch(v);
       if (s_lo && s_hi) {
-        const double mid = 0.5 * (u + v);
-        detail::gl_panel<N>(u, mid, -1, M2, visit);
-        detail::gl_panel<N>(mid, v, +1, M2, visit);
+        const double mid = 0.5 * (a + b);
+        detail::gl_panel<N>(a, mid, -1, M2, visit);
+        detail::gl_panel<N>(mid, b, +1, M2, visit);
       } else {
-        detail::gl_panel<N>(u, v, s_lo ? -1 : (s_hi ? 1 : 0), M2, visit);
+        detail::gl_panel<N>(a, b, s_lo ? -1 : (s_hi ? 1 : 0), M2, visit);
       }
+    }
+  };
+  for (int i = 0; i + 1 < n; ++i) {
+    // Split [bp[i], bp[i+1]] geometrically towards its singular points; a small stack of pending
+    // pieces (each split leaves one piece next to the singularity and the rest).
+    double stack_u[96], stack_v[96];
+    int top = 0;
+    stack_u[top] = bp[i];
+    stack_v[top++] = bp[i + 1];
+    while (top > 0) {
+      --top;
+      const double u = stack_u[top], v = stack_v[top];
+      if (!(v > u)) continue;
+      const double cut =
+          detail::cut_towards_singularity(u, v, branch, iv.n_branch, pole.active, pole.gamma);
+      if (std::isnan(cut) || !(cut > u && cut < v) || top + 2 > 96) {
+        emit(u, v);
+        continue;
+      }
+      stack_u[top] = cut;  // the two pieces are checked again (another point may be close)
+      stack_v[top++] = v;
+      stack_u[top] = u;
+      stack_v[top++] = cut;
     }
   }
 }

@@ -49,27 +49,25 @@ BSCAN_HD inline Spectral channel_spectral(const PhysicsInputs& in, const RateTer
   return bkll_spectral(in, channel_inputs(in, t.channel), t.lepton, q2, with_vector);
 }
 
-// Integration interval of a binned term: bin support intersected with the kinematic range.
+// Integration interval of a binned term: bin support intersected with the kinematic range, with
+// the square-root branch points of the integrand (lepton threshold, q2_max, the charm threshold of
+// Y(q2), and q2 = 0 where sqrt(q2) of the smearing window and ln q2 of the light-quark loop sit).
 BSCAN_HD inline Interval term_interval(const PhysicsInputs& in, const RateTerm& t) {
   const double m = in.m_lepton[static_cast<int>(t.lepton)];
   const double kin_lo = 4.0 * m * m, kin_hi = bk_q2_max(channel_inputs(in, t.channel));
   double lo, hi;
   bin_support(t.bin, lo, hi);
-  Interval iv{lo, hi};
-  if (lo <= kin_lo) iv = {kin_lo, iv.hi, true, false};
-  if (hi >= kin_hi) {
-    iv.hi = kin_hi;
-    iv.sqrt_hi = true;
-  }
+  Interval iv{lo > kin_lo ? lo : kin_lo, hi < kin_hi ? hi : kin_hi, {}, 0};
+  const double branch[] = {0.0, kin_lo, kin_hi, 4.0 * in.sm.m_c_pole * in.sm.m_c_pole};
+  for (double b : branch) iv.branch[iv.n_branch++] = b;
   return iv;
 }
 
 inline constexpr int kMaxFeatures = 32;
 
-// Points where a binned term's integrand is not smooth on the panel scale.
-BSCAN_HD inline int term_features(const PhysicsInputs& in, const RateTerm& t, double* f) {
+// Breakpoints where a smeared term's window changes on the scale of the resolution.
+BSCAN_HD inline int term_features(const RateTerm& t, double* f) {
   int n = 0;
-  f[n++] = 4.0 * in.sm.m_c_pole * in.sm.m_c_pole;  // charm threshold cusp of Y(q2)
   const Bin& b = t.bin;
   if (b.r <= 0.0) return n;
   const double edges[2] = {std::sqrt(b.q2_lo), std::sqrt(b.q2_hi)};
@@ -89,7 +87,7 @@ BSCAN_HD inline Spectral term_contact(const PhysicsInputs& in, const RateTerm& t
   if (t.kind == TermKind::differential) return channel_spectral(in, t, t.q2);
   Spectral acc;
   double f[kMaxFeatures];
-  const int nf = term_features(in, t, f);
+  const int nf = term_features(t, f);
   panel_quadrature<16>(term_interval(in, t), f, nf, Pole{}, kContactPanel,
                        [&](double q2, double, double w) {
                          const double ww = w * bin_window(t.bin, q2);
@@ -110,7 +108,7 @@ BSCAN_HD inline ResonantIntegrals term_resonant(const PhysicsInputs& in, const R
                                                 const Pole& pole, DirMasks masks) {
   ResonantIntegrals acc;
   double f[kMaxFeatures];
-  const int nf = term_features(in, t, f);
+  const int nf = term_features(t, f);
   const unsigned rm = masks.resonant, cm = masks.contact;
   const bool with_vector = (rm >> kDirC9 & 1u) != 0;  // only L_C9 needs the SM amplitude F_V
   panel_quadrature<10>(term_interval(in, t), f, nf, pole, kResonantPanel,

@@ -28,7 +28,8 @@ BSCAN_HD inline void spline_eval(const CorrectionTable& t, int first_col, double
   const double a = (t.q2[hi] - q2) / h, b = 1.0 - a;
   const double ca = (a * a * a - a) * h * h / 6.0, cb = (b * b * b - b) * h * h / 6.0;
   for (int c = 0; c < 4; ++c) {
-    const int il = lo * kCorrectionColumns + first_col + c, ih = il + (hi - lo) * kCorrectionColumns;
+    const int il = lo * kCorrectionColumns + first_col + c,
+              ih = il + (hi - lo) * kCorrectionColumns;
     out[c] = a * t.y[il] + b * t.y[ih] + ca * t.y2[il] + cb * t.y2[ih];
   }
 }
