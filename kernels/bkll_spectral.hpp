@@ -17,19 +17,20 @@ BSCAN_HD inline double bk_q2_max(const BToKInputs& ch) {
   return (ch.m_B - ch.m_K) * (ch.m_B - ch.m_K);
 }
 
-// S, L, Q of dGamma/dq2 [GeV^-1] at q2 (both CP modes); all zero outside the physical range.
+// S, L, Q of dGamma/dq2 [GeV^-1] at the point k (both CP modes); zero outside the physical range.
 // with_vector = false skips the vector-current SM amplitude F_V (charm loop, flavio corrections):
 // then S and L_C9 are not computed, which is all a model without C9/C7 shifts needs in stage 1.
 BSCAN_HD inline Spectral bkll_spectral(const PhysicsInputs& in, const BToKInputs& ch, Lepton lep,
-                                       double q2, bool with_vector = true) {
+                                       const KinPoint& k, bool with_vector = true) {
   constexpr double kPi = 3.14159265358979323846;
   Spectral out;
   const double m = in.m_lepton[static_cast<int>(lep)];
-  if (q2 <= 4.0 * m * m || q2 > bk_q2_max(ch)) return out;
+  if (!(k.above_min > 0.0) || k.below_max < 0.0) return out;
+  const double q2 = k.q2;
   const BkFormFactors ff = bk_form_factors(ch, q2);
   const double mB2 = ch.m_B * ch.m_B, mK2 = ch.m_K * ch.m_K;
-  const double lam = kallen(mB2, mK2, q2);
-  const double beta = lepton_beta(q2, m);
+  const double lam = kallen_factored(ch.m_B, ch.m_K, k);
+  const double beta = std::sqrt(k.above_min / q2);
   const double sqlam = std::sqrt(lam > 0.0 ? lam : 0.0);
   // Gamma_0 = G_F^2 alpha^2 |xi_t|^2 / (512 pi^5 M_B^3) sqrt(lambda) beta f+^2 [EOS
   // b-to-k-ll-base.cc]
@@ -42,21 +43,22 @@ BSCAN_HD inline Spectral bkll_spectral(const PhysicsInputs& in, const BToKInputs
   const double mSS = 2.0 * g0 * q2 * beta * beta;
   const double mPP = 2.0 * g0 * q2;
   const double mPA = 2.0 * g0 * m * (mB2 - mK2 + q2);
-  // F = F0 + U c:  F_V += c9, F_A += c10, F_S += k cS, F_P += k cP + m X c10.
-  const double k = 0.5 * (mB2 - mK2) * ff.f_zero / ff.f_plus;
+  // F = F0 + U c:  F_V += c9, F_A += c10, F_S += ks cS, F_P += ks cP + m X c10.
+  const double ks = 0.5 * (mB2 - mK2) * ff.f_zero / ff.f_plus;
   const double X = (mB2 - mK2) / q2 * (ff.f_zero / ff.f_plus - 1.0) - 1.0;
   const double c7_pre = 2.0 * in.sm.m_b / (ch.m_B + ch.m_K) * ff.f_T / ff.f_plus;
   const double F0A = in.sm.C10;
   const double F0P = m * X * F0A;
   // Columns of U^T M (rows V, A, S, P of M times U): needed for L and Q.
-  // (M U)_{i,k}: k = c9 -> M_{i,V}; c10 -> M_{i,A} + m X M_{i,P}; cS -> k M_{i,S}; cP -> k M_{i,P}.
+  // (M U)_{i,k}: k = c9 -> M_{i,V}; c10 -> M_{i,A} + m X M_{i,P}; cS -> ks M_{i,S}; cP -> ks
+  // M_{i,P}.
   const double MU[4][4] = {
       {mVV, 0.0, 0.0, 0.0},
-      {0.0, mAA + m * X * mPA, 0.0, k * mPA},
-      {0.0, 0.0, k * mSS, 0.0},
-      {0.0, mPA + m * X * mPP, 0.0, k * mPP},
+      {0.0, mAA + m * X * mPA, 0.0, ks * mPA},
+      {0.0, 0.0, ks * mSS, 0.0},
+      {0.0, mPA + m * X * mPP, 0.0, ks * mPP},
   };
-  const double U[4][4] = {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, k, 0}, {0, m * X, 0, k}};
+  const double U[4][4] = {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, ks, 0}, {0, m * X, 0, ks}};
   for (int kk = 0; kk < kDirs; ++kk)
     for (int l = 0; l < kDirs; ++l) {
       double q = 0.0;

@@ -25,7 +25,7 @@ struct Pole {
   bool active = false;
 };
 
-inline constexpr int kMaxBreakpoints = 64;
+inline constexpr int kMaxBreakpoints = 64;  // ends, features, branch points, pole
 inline constexpr int kMaxBranchPoints = 8;
 inline constexpr double kMinRelativeDistance =
     1e-24;  // floor of d / panel: bounds the splits (~40)
@@ -72,18 +72,22 @@ BSCAN_HD void gl_panel(double u, double v, int sing, double M2, Visit& visit) {
 }
 
 // The singular point closest to [u, v] relative to its length, if it is too close: returns the
-// cut that separates a piece of length 3 d next to it, or NaN when the panel is fine.
-BSCAN_HD inline double cut_towards_singularity(double u, double v, const double* xb, int nb,
-                                               bool pole, double gamma) {
+// cut that separates a piece of length 3 d (at most half the panel) next to it, or NaN when the
+// panel is fine. A panel that gets the tau^2 substitution at an end compresses its other end by
+// about 2, so there every other singular point must be a whole panel length away.
+BSCAN_HD inline double cut_towards_singularity(double u, double v, bool substituted,
+                                               const double* xb, int nb, bool pole, double gamma) {
   const double len = v - u;
-  double best_d = len / 3.0, cut = NAN;
+  double best_d = substituted ? len : len / 3.0, cut = NAN;
   auto consider = [&](double s, double offset, bool branch) {
     if (branch && (s == u || s == v)) return;  // handled by the tau^2 substitution
-    double d = (s <= u ? u - s : (s >= v ? s - v : 0.0)) + offset;
+    const double dist = s <= u ? u - s : (s >= v ? s - v : 0.0);
+    double d = std::sqrt(dist * dist + offset * offset);
     if (d < kMinRelativeDistance * len) d = kMinRelativeDistance * len;
     if (d < best_d) {
       best_d = d;
-      cut = s <= u ? u + 3.0 * d : v - 3.0 * d;
+      const double piece = 3.0 * d < 0.5 * len ? 3.0 * d : 0.5 * len;
+      cut = s <= u ? u + piece : v - piece;
     }
   };
   if (pole) consider(0.0, gamma, false);
@@ -95,10 +99,13 @@ BSCAN_HD inline double cut_towards_singularity(double u, double v, const double*
 
 // Calls visit(q2, x, w) for every node, so that  int f(q2) dq2 ~= sum w f(q2);  x = q2 - M2 is
 // exact relative to the pole (use it, not q2 - M2, to build the propagator). `features` are extra
-// breakpoints (e.g. the edges of a smearing window); panels are at most `max_panel` long.
+// breakpoints (e.g. the edges of a smearing window); `nodes` (sorted, may be null) are more of
+// them, merged on the fly, for long lists such as the nodes of an interpolation table, whose kinks
+// then sit on panel ends. Panels are at most `max_panel` long.
 template <int N, class Visit>
 BSCAN_HD void panel_quadrature(const Interval& iv, const double* features, int n_features,
-                               const Pole& pole, double max_panel, Visit&& visit) {
+                               const double* nodes, int n_nodes, const Pole& pole, double max_panel,
+                               Visit&& visit) {
   if (!(iv.hi > iv.lo)) return;
   const double M2 = pole.active ? pole.M2 : 0.0;
   const double xa = iv.lo - M2, xb = iv.hi - M2;
@@ -135,19 +142,36 @@ BSCAN_HD void panel_quadrature(const Interval& iv, const double* features, int n
       }
     }
   };
-  for (int i = 0; i + 1 < n; ++i) {
-    // Split [bp[i], bp[i+1]] geometrically towards its singular points; a small stack of pending
+  // First table node inside the interval.
+  int j = 0;
+  for (int end = n_nodes; j < end;) {
+    const int mid = (j + end) / 2;
+    if (nodes[mid] - M2 > xa) {
+      end = mid;
+    } else {
+      j = mid + 1;
+    }
+  }
+  double cur = xa;
+  for (int i = 1; i < n;) {
+    const double node = j < n_nodes ? nodes[j] - M2 : INFINITY;
+    const double next = node < bp[i] ? node : bp[i];
+    if (node <= next) ++j;
+    if (bp[i] <= next) ++i;
+    if (!(next > cur)) continue;
+    // Split [cur, next] geometrically towards its singular points; a small stack of pending
     // pieces (each split leaves one piece next to the singularity and the rest).
     double stack_u[96], stack_v[96];
     int top = 0;
-    stack_u[top] = bp[i];
-    stack_v[top++] = bp[i + 1];
+    stack_u[top] = cur;
+    stack_v[top++] = next;
+    cur = next;
     while (top > 0) {
       --top;
       const double u = stack_u[top], v = stack_v[top];
       if (!(v > u)) continue;
-      const double cut =
-          detail::cut_towards_singularity(u, v, branch, iv.n_branch, pole.active, pole.gamma);
+      const double cut = detail::cut_towards_singularity(u, v, is_branch(u) || is_branch(v), branch,
+                                                         iv.n_branch, pole.active, pole.gamma);
       if (std::isnan(cut) || !(cut > u && cut < v) || top + 2 > 96) {
         emit(u, v);
         continue;

@@ -44,18 +44,30 @@ BSCAN_HD inline const BToKInputs& channel_inputs(const PhysicsInputs& in, Channe
   return in.bplus_kplus;
 }
 
-BSCAN_HD inline Spectral channel_spectral(const PhysicsInputs& in, const RateTerm& t, double q2,
-                                          bool with_vector = true) {
-  return bkll_spectral(in, channel_inputs(in, t.channel), t.lepton, q2, with_vector);
+// Kinematic range [4 m_l^2, q2_max] of a term's channel and lepton.
+BSCAN_HD inline void term_kinematic_range(const PhysicsInputs& in, const RateTerm& t, double& lo,
+                                          double& hi) {
+  const double m = in.m_lepton[static_cast<int>(t.lepton)];
+  lo = 4.0 * m * m;
+  hi = bk_q2_max(channel_inputs(in, t.channel));
+}
+
+// The spectral functions at q2 = M2 + x; the distances to the kinematic ends are taken from x so
+// that they stay exact next to a pole (M2 = 0: plain q2).
+BSCAN_HD inline Spectral channel_spectral(const PhysicsInputs& in, const RateTerm& t, double M2,
+                                          double x, bool with_vector = true) {
+  double lo, hi;
+  term_kinematic_range(in, t, lo, hi);
+  const KinPoint k{M2 + x, x - (lo - M2), (hi - M2) - x};
+  return bkll_spectral(in, channel_inputs(in, t.channel), t.lepton, k, with_vector);
 }
 
 // Integration interval of a binned term: bin support intersected with the kinematic range, with
 // the square-root branch points of the integrand (lepton threshold, q2_max, the charm threshold of
 // Y(q2), and q2 = 0 where sqrt(q2) of the smearing window and ln q2 of the light-quark loop sit).
 BSCAN_HD inline Interval term_interval(const PhysicsInputs& in, const RateTerm& t) {
-  const double m = in.m_lepton[static_cast<int>(t.lepton)];
-  const double kin_lo = 4.0 * m * m, kin_hi = bk_q2_max(channel_inputs(in, t.channel));
-  double lo, hi;
+  double kin_lo, kin_hi, lo, hi;
+  term_kinematic_range(in, t, kin_lo, kin_hi);
   bin_support(t.bin, lo, hi);
   Interval iv{lo > kin_lo ? lo : kin_lo, hi < kin_hi ? hi : kin_hi, {}, 0};
   const double branch[] = {0.0, kin_lo, kin_hi, 4.0 * in.sm.m_c_pole * in.sm.m_c_pole};
@@ -84,15 +96,16 @@ inline constexpr double kResonantPanel = 0.5;  // GeV^2, with 10-point rules
 
 // Stage 0: contact integrals (binned) or spectral values (differential) of a term.
 BSCAN_HD inline Spectral term_contact(const PhysicsInputs& in, const RateTerm& t) {
-  if (t.kind == TermKind::differential) return channel_spectral(in, t, t.q2);
+  if (t.kind == TermKind::differential) return channel_spectral(in, t, 0.0, t.q2);
   Spectral acc;
   double f[kMaxFeatures];
   const int nf = term_features(t, f);
-  panel_quadrature<16>(term_interval(in, t), f, nf, Pole{}, kContactPanel,
-                       [&](double q2, double, double w) {
+  const CorrectionTable& table = in.corrections;
+  panel_quadrature<16>(term_interval(in, t), f, nf, table.q2, table.n, Pole{}, kContactPanel,
+                       [&](double q2, double x, double w) {
                          const double ww = w * bin_window(t.bin, q2);
                          if (ww == 0.0) return;
-                         const Spectral s = channel_spectral(in, t, q2);
+                         const Spectral s = channel_spectral(in, t, 0.0, x);
                          for (int m = 0; m < 2; ++m) {
                            acc.S[m] += ww * s.S[m];
                            for (int k = 0; k < kDirs; ++k) acc.L[m][k] += ww * s.L[m][k];
@@ -111,23 +124,27 @@ BSCAN_HD inline ResonantIntegrals term_resonant(const PhysicsInputs& in, const R
   const int nf = term_features(t, f);
   const unsigned rm = masks.resonant, cm = masks.contact;
   const bool with_vector = (rm >> kDirC9 & 1u) != 0;  // only L_C9 needs the SM amplitude F_V
-  panel_quadrature<10>(term_interval(in, t), f, nf, pole, kResonantPanel,
-                       [&](double q2, double x, double w) {
-                         const double ww = w * bin_window(t.bin, q2);
-                         if (ww == 0.0) return;
-                         const Spectral s = channel_spectral(in, t, q2, with_vector);
-                         const double den = x * x + pole.gamma * pole.gamma;
-                         const cplx P{x / den, -pole.gamma / den};
-                         const double P2 = 1.0 / den;
-                         for (int k = 0; k < kDirs; ++k) {
-                           if (!(rm >> k & 1u)) continue;
-                           for (int m = 0; m < 2; ++m) acc.LP[m][k] += ww * (s.L[m][k] * P);
-                           for (int l = 0; l < kDirs; ++l) {
-                             if (rm >> l & 1u) acc.QPP[l][k] += (ww * P2) * s.Q[l][k];
-                             if (cm >> l & 1u) acc.QP[l][k] += ww * (s.Q[l][k] * P);
-                           }
-                         }
-                       });
+  // The nodes of the correction table are breakpoints whenever the SM vector amplitude is used
+  // (the spline's third derivative jumps there).
+  const CorrectionTable& table = in.corrections;
+  panel_quadrature<10>(
+      term_interval(in, t), f, nf, with_vector ? table.q2 : nullptr, with_vector ? table.n : 0,
+      pole, kResonantPanel, [&](double q2, double x, double w) {
+        const double ww = w * bin_window(t.bin, q2);
+        if (ww == 0.0) return;
+        const Spectral s = channel_spectral(in, t, pole.active ? pole.M2 : 0.0, x, with_vector);
+        const double den = x * x + pole.gamma * pole.gamma;
+        const cplx P{x / den, -pole.gamma / den};
+        const double P2 = 1.0 / den;
+        for (int k = 0; k < kDirs; ++k) {
+          if (!(rm >> k & 1u)) continue;
+          for (int m = 0; m < 2; ++m) acc.LP[m][k] += ww * (s.L[m][k] * P);
+          for (int l = 0; l < kDirs; ++l) {
+            if (rm >> l & 1u) acc.QPP[l][k] += (ww * P2) * s.Q[l][k];
+            if (cm >> l & 1u) acc.QP[l][k] += ww * (s.Q[l][k] * P);
+          }
+        }
+      });
   return acc;
 }
 

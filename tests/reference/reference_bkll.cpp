@@ -20,15 +20,15 @@ namespace bscan::reference {
 namespace {
 
 constexpr double kPi = std::numbers::pi;
-constexpr double kWindowSigmas = 6.0;  // smeared bins are integrated over bin +- 6 r in |q| (§A7)
-constexpr double kCoreWidths = 1e3;    // |q2 - M^2| <= K gamma: integrated in theta = atan(x/gamma)
-constexpr double kCoreMax = 30.0;      // GeV^2; beyond, theta = atan(x/gamma) loses x to rounding
-constexpr double kLogRatio = 2.0;      // outer pieces spanning more than this ratio in |x|: log|x|
-constexpr double kMinGap = 1e-9;      // breakpoints closer than this (relative) are merged
-constexpr double kRoughTol = 1e-6;
-constexpr double kRoundoffSlack = 10.0;  // see acceptable()
-constexpr int kAttempts = 3;             // see integrate_piece()    // first pass: scale of the total
-constexpr std::size_t kWorkspace = 20000;
+constexpr double kWindowSigmas = 6.0;      // smeared bins: integrated over bin +- 6 r in |q| (§A7)
+constexpr double kCoreWidths = 1e3;        // |q2 - M^2| <= K gamma: integrated in atan(x/gamma) ...
+constexpr double kCoreMax = 30.0;          // ... up to 30 GeV^2 (beyond, tan(theta) loses x)
+constexpr double kLogRatio = 2.0;          // outer pieces spanning more than this ratio: in log|x|
+constexpr double kMinGap = 1e-9;           // breakpoints closer than this (relative) are merged
+constexpr double kRoughTol = 1e-6;         // first pass: the scale of the total
+constexpr double kRoundoffSlack = 10.0;    // see acceptable() and integrate_piece()
+constexpr int kAttempts = 3;               // see integrate_piece()
+constexpr std::size_t kWorkspace = 20000;  // GSL subintervals per piece
 
 Complex to_std(cplx c) { return {c.re, c.im}; }
 
@@ -319,24 +319,16 @@ bool acceptable(const QuadResult& r, double eps_abs, double rel_tol) {
   return r.status == GSL_EROUND && r.abserr <= kRoundoffSlack * tol;
 }
 
-// QAGP (21-point Gauss-Kronrod, extrapolation; copes with integrable end singularities).
-QuadResult run_qagp(gsl_function& F, std::vector<double> pts, double eps_abs, double rel_tol,
-                    gsl_integration_workspace* ws) {
-  QuadResult r;
-  r.status = gsl_integration_qagp(&F, pts.data(), pts.size(), eps_abs, rel_tol, kWorkspace, ws,
-                                  &r.value, &r.abserr);
-  return r;
-}
-
-// QAG with the 61-point rule on each breakpoint interval (no extrapolation).
-QuadResult run_qag(gsl_function& F, const std::vector<double>& pts, double eps_abs, double rel_tol,
-                   gsl_integration_workspace* ws) {
+// QAG with a `key`-point Gauss-Kronrod rule on each breakpoint interval. (No QAGS/QAGP: their
+// epsilon extrapolation was seen to converge falsely, by up to 1e-8, on these integrands.)
+QuadResult run_qag(gsl_function& F, const std::vector<double>& pts, int key, double eps_abs,
+                   double rel_tol, gsl_integration_workspace* ws) {
   QuadResult total;
   const double share = eps_abs / static_cast<double>(pts.size() - 1);
   for (std::size_t i = 0; i + 1 < pts.size(); ++i) {
     QuadResult r;
-    r.status = gsl_integration_qag(&F, pts[i], pts[i + 1], share, rel_tol, kWorkspace,
-                                   GSL_INTEG_GAUSS61, ws, &r.value, &r.abserr);
+    r.status = gsl_integration_qag(&F, pts[i], pts[i + 1], share, rel_tol, kWorkspace, key, ws,
+                                   &r.value, &r.abserr);
     if (r.status != GSL_SUCCESS && (total.status == GSL_SUCCESS || total.status == GSL_EROUND))
       total.status = r.status;  // a hard failure outranks a roundoff verdict
     total.value += r.value;
@@ -345,11 +337,10 @@ QuadResult run_qag(gsl_function& F, const std::vector<double>& pts, double eps_a
   return total;
 }
 
-// Integrates one piece to max(eps_abs, rel_tol |result|) with two independent adaptive methods,
-// QAGP and QAG-61: at least one must meet the tolerance and both must agree to it (QAGP's
-// extrapolation can converge falsely on a smooth integrand with narrow features); otherwise both
-// are repeated with 100x tighter requests. With `strict`, throws with a full description when no
-// attempt succeeds.
+// Integrates one piece to max(eps_abs, rel_tol |result|) with two adaptive Gauss-Kronrod rules
+// (61 and 21 points): the 61-point result must meet the tolerance and the 21-point one agree with
+// it; otherwise both are repeated with 100x tighter requests. With `strict`, throws with a full
+// description when no attempt succeeds.
 double integrate_piece(RateIntegrand f, const Piece& piece, double eps_abs, double rel_tol,
                        bool strict, gsl_integration_workspace* ws) {
   // Sorted breakpoints; drop those closer than kMinGap of the piece's length to a kept one (a
@@ -367,33 +358,35 @@ double integrate_piece(RateIntegrand f, const Piece& piece, double eps_abs, doub
   f.var = piece.var;
   gsl_function F{&gsl_trampoline, &f};
 
-  if (!strict) return run_qagp(F, pts, eps_abs, rel_tol, ws).value;
+  if (!strict) return run_qag(F, pts, GSL_INTEG_GAUSS61, eps_abs, rel_tol, ws).value;
   QuadResult p, q;
   double tighten = 1.0;
   for (int attempt = 0; attempt < kAttempts; ++attempt, tighten *= 1e-2) {
-    p = run_qagp(F, pts, eps_abs * tighten, rel_tol * tighten, ws);
-    q = run_qag(F, pts, eps_abs * tighten, rel_tol * tighten, ws);
-    const bool p_ok = acceptable(p, eps_abs, rel_tol), q_ok = acceptable(q, eps_abs, rel_tol);
-    const double tol = std::max(eps_abs, rel_tol * std::abs(q.value));
+    p = run_qag(F, pts, GSL_INTEG_GAUSS61, eps_abs * tighten, rel_tol * tighten, ws);
+    q = run_qag(F, pts, GSL_INTEG_GAUSS21, eps_abs * tighten, rel_tol * tighten, ws);
+    const double tol = std::max(eps_abs, rel_tol * std::abs(p.value));
     const bool agree = std::abs(p.value - q.value) <= kRoundoffSlack * tol;  // false for NaN
-    if ((p_ok || q_ok) && agree) return q_ok ? q.value : p.value;
+    if (acceptable(p, eps_abs, rel_tol) && agree) return p.value;
   }
   std::ostringstream os;
   os.precision(17);
   os << "reference::binned_rate: GSL failed in variable " << var_name(piece.var) << " on ["
-     << pts.front() << ", " << pts.back() << "] with " << pts.size() - 2
-     << " breakpoints, eps_abs " << eps_abs << ", rel_tol " << rel_tol << ": qagp ("
-     << gsl_strerror(p.status) << ") " << p.value << " +- " << p.abserr << ", qag ("
-     << gsl_strerror(q.status) << ") " << q.value << " +- " << q.abserr << "; bin ["
-     << f.bin.q2_lo << ", " << f.bin.q2_hi << "] r " << f.bin.r << ", pole M2 " << f.pole.M2
-     << " gamma " << f.pole.gamma;
+     << pts.front() << ", " << pts.back() << "] with " << pts.size() - 2 << " breakpoints, eps_abs "
+     << eps_abs << ", rel_tol " << rel_tol << ": qag61 (" << gsl_strerror(p.status) << ") "
+     << p.value << " +- " << p.abserr << ", qag21 (" << gsl_strerror(q.status) << ") " << q.value
+     << " +- " << q.abserr << "; bin [" << f.bin.q2_lo << ", " << f.bin.q2_hi << "] r " << f.bin.r
+     << ", pole M2 " << f.pole.M2 << " gamma " << f.pole.gamma;
   throw std::runtime_error(os.str());
 }
 
 // Points (in q2) where the integrand is not smooth on the scale of the range: the charm cusp at
-// 4 m_c^2 (pole mass, Y) and, for a smeared window, the bin edges and +-2, 4 r around them in |q|.
+// 4 m_c^2 (pole mass, Y), the nodes of the correction splines (the tabulated two-loop corrections
+// have thresholds and kinks between 9 and 11.4 GeV^2, and the cubic pieces join with jumps of the
+// third derivative) and, for a smeared window, the bin edges and +-2, 4 r around them in |q|.
 std::vector<double> q2_features(const ChannelContext& c, const Bin& bin) {
   std::vector<double> f{4.0 * c.in.sm.m_c_pole * c.in.sm.m_c_pole};
+  const CorrectionTable& table = c.in.corrections;
+  for (int i = 0; i < table.n; ++i) f.push_back(table.q2[i]);
   if (bin.r > 0.0)
     for (double edge : {bin.q2_lo, bin.q2_hi})
       for (int k = -4; k <= 4; k += 2) {
@@ -409,9 +402,9 @@ double window(const Bin& bin, double q2) {
   if (bin.r <= 0.0) return q2 >= bin.q2_lo && q2 <= bin.q2_hi ? 1.0 : 0.0;
   const double q = std::sqrt(q2);
   const double u_hi = (std::sqrt(bin.q2_hi) - q) / bin.r, u_lo = (std::sqrt(bin.q2_lo) - q) / bin.r;
-  if (u_lo > 0.0) return upper_tail(u_lo) - upper_tail(u_hi);     // |q| below the bin
-  if (u_hi < 0.0) return upper_tail(-u_hi) - upper_tail(-u_lo);   // |q| above the bin
-  return 1.0 - upper_tail(u_hi) - upper_tail(-u_lo);              // |q| inside
+  if (u_lo > 0.0) return upper_tail(u_lo) - upper_tail(u_hi);    // |q| below the bin
+  if (u_hi < 0.0) return upper_tail(-u_hi) - upper_tail(-u_lo);  // |q| above the bin
+  return 1.0 - upper_tail(u_hi) - upper_tail(-u_lo);             // |q| inside
 }
 
 double cp_averaged_density(const PhysicsInputs& in, Channel channel, Lepton lepton, double q2,
@@ -437,8 +430,8 @@ double differential_rate(const PhysicsInputs& in, const RateTerm& t, const DirCo
 // positive; each is integrated to rel_tol of itself or of a first rough estimate of the total.
 double binned_rate(const PhysicsInputs& in, const RateTerm& t, const DirCouplings& cp,
                    const Pole& pole, double rel_tol) {
-  static const bool handler_off = (gsl_set_error_handler_off(), true);
-  (void)handler_off;
+  // Failures are reported through return codes and thrown with context (process-wide setting).
+  [[maybe_unused]] static const bool handler_off = (gsl_set_error_handler_off(), true);
   if (t.kind != TermKind::binned) throw std::invalid_argument("reference::binned_rate: not binned");
   if (!(pole.gamma > 0.0)) throw std::invalid_argument("reference::binned_rate: gamma <= 0");
   const ChannelContext ctx(in, t.channel, t.lepton);
@@ -457,7 +450,8 @@ double binned_rate(const PhysicsInputs& in, const RateTerm& t, const DirCoupling
   std::vector<Piece> pieces;
   // Outer piece [u, v] in x, not containing the pole.
   const auto outer = [&](double u, double v) {
-    const double near = std::min(std::abs(u), std::abs(v)), far = std::max(std::abs(u), std::abs(v));
+    const double near = std::min(std::abs(u), std::abs(v)),
+                 far = std::max(std::abs(u), std::abs(v));
     if (far > kLogRatio * near) {
       Piece p{v > 0.0 ? Var::log_pos : Var::log_neg, {std::log(near), std::log(far)}};
       for (double x : fx)
