@@ -4,6 +4,7 @@
 #include <toml++/toml.h>
 
 #include <Eigen/Sparse>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -25,7 +26,8 @@ class TomlReader {
     throw InputError(fmt::format("{}: missing or non-numeric key '{}'", file_.string(), dotted));
   }
 
-  BszSeries bsz(std::string_view dotted) const {
+  // `a0_derived`: a0 is fixed by an endpoint relation and may be nan in the file.
+  BszSeries bsz(std::string_view dotted, bool a0_derived = false) const {
     const toml::node_view<const toml::node> node = root_.at_path(dotted);
     const toml::array* a = node["a"].as_array();
     const std::optional<double> m = node["m_pole"].value<double>();
@@ -151,6 +153,7 @@ PhysicsData load_physics_data(const std::filesystem::path& toml_file) {
       {&SmInputs::G_F, "constants.G_F"},
       {&SmInputs::alpha_e, "constants.alpha_e"},
       {&SmInputs::m_b, "constants.m_b"},
+      {&SmInputs::m_s, "masses.m_s"},
       {&SmInputs::mu_b, "constants.mu_b"},
       {&SmInputs::C7eff, "sm_wilson_coefficients.C7eff"},
       {&SmInputs::C7peff, "sm_wilson_coefficients.C7peff"},
@@ -175,6 +178,25 @@ PhysicsData load_physics_data(const std::filesystem::path& toml_file) {
   bk.f_plus = r.bsz("form_factors.B_to_K.f_plus");
   bk.f_zero = r.bsz("form_factors.B_to_K.f_zero");
   bk.f_T = r.bsz("form_factors.B_to_K.f_T");
+  BToVInputs& bv = in.b0_kstar0;
+  bv.m_B = r.number("masses.m_B0");
+  bv.m_V = r.number("masses.m_Kstar0");
+  bv.Gamma_B = r.number("widths.Gamma_B0");
+  bv.z_m_B = r.number("form_factors.B_to_Kstar.z_m_B");
+  bv.z_m_V = r.number("form_factors.B_to_Kstar.z_m_V");
+  const std::pair<BszSeries BToVInputs::*, const char*> bv_keys[] = {
+      {&BToVInputs::A0, "A0"},  {&BToVInputs::A1, "A1"}, {&BToVInputs::A12, "A12"},
+      {&BToVInputs::V, "V"},    {&BToVInputs::T1, "T1"}, {&BToVInputs::T2, "T2"},
+      {&BToVInputs::T23, "T23"}};
+  for (const auto& [member, key] : bv_keys)
+    bv.*member = r.bsz(std::string("form_factors.B_to_Kstar.") + key, /*a0_derived=*/
+                       std::string(key) == "A12" || std::string(key) == "T2");
+  // Endpoint relations fix two a0's (A0(0) = A3(0) and T1(0) = T2(0); arXiv:1503.05534 eq. 16).
+  bv.A12.a[0] =
+      bv.A0.a[0] * (bv.z_m_B * bv.z_m_B - bv.z_m_V * bv.z_m_V) / (8.0 * bv.z_m_B * bv.z_m_V);
+  bv.T2.a[0] = bv.T1.a[0];
+  in.bs = {r.number("masses.m_Bs"), r.number("widths.Gamma_Bs"), r.number("decay_constants.f_Bs"),
+           r.number("widths.y_s")};
   const std::filesystem::path table = toml_file.parent_path() / r.string("sm_corrections.file");
   read_corrections_csv(table, d.q2_, d.y_);
   d.y2_ = natural_spline_second_derivatives(d.q2_, d.y_, kCorrectionColumns);

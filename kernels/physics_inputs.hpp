@@ -23,10 +23,22 @@ struct BToKInputs {
   BszSeries f_plus, f_zero, f_T;
 };
 
+struct BToVInputs {
+  double m_B, m_V;      // physical masses of the channel (kinematics)
+  double Gamma_B;       // total width of the B
+  double z_m_B, z_m_V;  // masses inside the z-expansion (neutral ones, as flavio)
+  BszSeries A0, A1, A12, V, T1, T2, T23;
+};
+
+struct BsInputs {
+  double m_Bs, Gamma_Bs, f_Bs;
+  double y_s;  // Delta Gamma_s / (2 Gamma_s)
+};
+
 // SM couplings at mu_b and the ingredients of the perturbative charm loop Y(q2).
 struct SmInputs {
-  double G_F, alpha_e, m_b;
-  cplx xi_t;  // V_tb V_ts^*
+  double G_F, alpha_e, m_b, m_s;  // MSbar masses at mu_b
+  cplx xi_t;                      // V_tb V_ts^*
   double C7eff, C7peff, C9, C10;
   double C1, C2, C3, C4, C5, C6;
   double mu_b, m_c_pole, m_b_pole;
@@ -47,6 +59,8 @@ struct PhysicsInputs {
   double alpha_em_0;
   SmInputs sm;
   BToKInputs bplus_kplus;
+  BToVInputs b0_kstar0;
+  BsInputs bs;
   CorrectionTable corrections;
 };
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "host/point_command.hpp"
+#include "kernels/bvll_form_factors.hpp"
 #include "kernels/rate_terms.hpp"
 #include "test_support.hpp"
 
@@ -27,6 +28,23 @@ TEST(FormFactors, BsCheckValues) {
     EXPECT_NEAR(ff.f_plus, row[1], 6e-7) << "q2 = " << row[0];  // half a unit of the 6th decimal
     EXPECT_NEAR(ff.f_zero, row[2], 6e-7) << "q2 = " << row[0];
     EXPECT_NEAR(ff.f_T, row[3], 6e-7) << "q2 = " << row[0];
+  }
+}
+
+// physics-bkll.md §3.5: B -> K* form factors (flavio, 6 decimals), incl. the derived a0 of A12, T2.
+TEST(FormFactors, BToKstarCheckValues) {
+  // q2, A0, A1, A12, V, T1, T2, T23
+  const double table[][8] = {
+      {0, 0.369196, 0.297250, 0.264244, 0.376313, 0.312055, 0.312055, 0.667412},
+      {1, 0.391814, 0.303647, 0.268648, 0.397672, 0.330032, 0.318210, 0.678856},
+      {4, 0.472545, 0.325668, 0.283241, 0.475087, 0.394880, 0.339552, 0.718562},
+      {6, 0.540129, 0.343292, 0.294345, 0.541115, 0.449866, 0.356803, 0.750716},
+      {16, 1.252899, 0.502400, 0.379229, 1.274936, 1.050200, 0.518381, 1.056076}};
+  for (const auto& r : table) {
+    const BvFormFactors ff = bv_form_factors(physics().inputs().b0_kstar0, r[0]);
+    const double got[7] = {ff.A0, ff.A1, ff.A12, ff.V, ff.T1, ff.T2, ff.T23};
+    for (int i = 0; i < 7; ++i)
+      EXPECT_NEAR(got[i], r[i + 1], 6e-7) << "q2 = " << r[0] << ", column " << i;
   }
 }
 

@@ -615,7 +615,7 @@ def check_alp_fits(fits):
     """The fits must equal the spec's flavio column to within one unit of its last printed digit."""
     for key, (unit, _, _, spec) in SPEC_ALP_TABLE.items():
         for coeff, ref in zip("abc", spec):
-            digits = len(f"{abs(ref):.6g}".split("e")[0].replace(".", "").lstrip("0"))
+            digits = len(f"{abs(ref):.6e}".split("e")[0].rstrip("0").replace(".", ""))
             last_digit = 10 ** (math.floor(math.log10(abs(ref))) - digits + 1)
             value = fits[key][coeff] / unit
             assert abs(value - ref) <= last_digit, (key, coeff, value, ref)
