@@ -37,8 +37,9 @@ class TomlReader {
     BszSeries s{};
     for (std::size_t i = 0; i < 3; ++i) {
       const std::optional<double> ai = (*a)[i].value<double>();
-      if (!ai)
-        throw InputError(fmt::format("{}: '{}.a[{}]' is not a number", file_.string(), dotted, i));
+      if (!ai || (!std::isfinite(*ai) && !(a0_derived && i == 0)))
+        throw InputError(
+            fmt::format("{}: '{}.a[{}]' is not a finite number", file_.string(), dotted, i));
       s.a[i] = *ai;
     }
     s.m_pole = *m;
