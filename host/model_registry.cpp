@@ -100,7 +100,7 @@ int ModelInfo::check_value(const std::string& n, double v, const std::string& wh
 std::vector<double> ModelInfo::resolve(const std::map<std::string, double>& values) const {
   std::vector<double> out;
   for (const ParamInfo& p : params) out.push_back(p.default_value);
-  for (const auto& [n, v] : values) out[*param_index(n)] = v;
+  for (const auto& [n, v] : values) out[check_value(n, v, "parameter")] = v;
   return out;
 }
 

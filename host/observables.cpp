@@ -75,6 +75,17 @@ ObservableSpec parse_observable(const std::string& id, const ModelInfo& model,
             {binned(Lepton::mu, make_bin(id, lo, hi, smear, Lepton::mu, res)),
              binned(Lepton::e, make_bin(id, lo, hi, smear, Lepton::e, res))}};
   }
+  static const std::regex bsll(R"(^BR\(Bs->(ee|mumu)\)$)");
+  if (std::regex_match(id, m, bsll)) {
+    const Lepton l = lepton_of(m[1]);
+    return {id,
+            fmt::format("\\overline{{\\mathcal{{B}}}}(B_s\\to {})", lepton_latex(l)),
+            "1",
+            OpKind::bs_ll,
+            {},
+            1.0,
+            static_cast<int>(l)};
+  }
   if (const QuantityInfo* q = model.quantity(id))
     return {id, q->latex, q->unit, OpKind::quantity, {}, 1.0, q->index};
   throw InputError(fmt::format(
@@ -88,6 +99,7 @@ std::vector<std::string> observable_grammar(const ModelInfo& model) {
       "BR(B+->K+mumu)[q2min,q2max]   (same, muons)",
       "dBR/dq2(B+->K+ee)[q2]         differential branching ratio [GeV^-2] (also mumu)",
       "RK[q2min,q2max]               BR(mumu)/BR(ee) in the bin; {smear} allowed",
+      "BR(Bs->mumu), BR(Bs->ee)      time-integrated (untagged) branching ratio",
   };
   for (const QuantityInfo& q : model.quantities)
     out.push_back(fmt::format("{:<30}model quantity [{}]", q.id, q.unit));

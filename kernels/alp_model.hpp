@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "bk_form_factors.hpp"
+#include "bsll.hpp"
 #include "kinematics.hpp"
 #include "rate_terms.hpp"
 
@@ -69,12 +70,26 @@ struct AlpModel {
   // the tree-level exchange cancel against the scalar matrix element (docs/physics.md, "ALP to
   // WET").
   BSCAN_HD static DirCouplings bk_couplings(const PhysicsInputs& in, const double* p, Lepton l) {
-    constexpr double kPi = 3.14159265358979323846;
-    const cplx K =
-        cplx{2.0 * 1.4142135623730951 * kPi / (in.sm.alpha_e * in.sm.G_F), 0.0} / in.sm.xi_t;
     DirCouplings cp;
-    cp.b[kDirCP] = (-0.5 * in.m_lepton[static_cast<int>(l)] * p[c_sb_plus] * c_ll(p, l)) * K;
+    cp.b[kDirCP] =
+        (-0.5 * in.m_lepton[static_cast<int>(l)] * p[c_sb_plus] * c_ll(p, l)) * coupling_K(in);
     return cp;
+  }
+
+  // B_s -> l l: P = C10 + K M_Bs^2 c_sb_minus c_ll / (4 D(M_Bs^2)), S = 0 (physics-models.md §A4;
+  // the quark masses cancel against <0|s gamma5 b|B_s>).
+  BSCAN_HD static BsllAmplitudes bs_amplitudes(const PhysicsInputs& in, const double* p, Lepton l) {
+    const double M2 = in.bs.m_Bs * in.bs.m_Bs;
+    const cplx D{M2 - p[m_a] * p[m_a], p[m_a] * total_width(in, p)};
+    const cplx P =
+        cplx{in.sm.C10, 0.0} + (0.25 * M2 * p[c_sb_minus] * c_ll(p, l)) * (coupling_K(in) / D);
+    return {P, {0.0, 0.0}};
+  }
+
+  // K = 2 sqrt2 pi / (alpha_e G_F V_tb V_ts^*): the ALP exchange in units of the WET normalisation.
+  BSCAN_HD static cplx coupling_K(const PhysicsInputs& in) {
+    constexpr double kPi = 3.14159265358979323846;
+    return cplx{2.0 * 1.4142135623730951 * kPi / (in.sm.alpha_e * in.sm.G_F), 0.0} / in.sm.xi_t;
   }
 
   // BR(B+ -> K+ a) = M_B c+^2 f0^2(m_a^2) sqrt(lambda) (1 - M_K^2/M_B^2)^2 / (64 pi Gamma_B)

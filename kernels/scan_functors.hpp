@@ -2,6 +2,7 @@
 // -> pole key (stage-1 sharing) -> resonance integrals per distinct pole -> observables per point.
 #pragma once
 
+#include "bsll.hpp"
 #include "rate_terms.hpp"
 
 namespace bscan {
@@ -53,9 +54,10 @@ BSCAN_HD inline void decode_pole_key(const GridView& g, long long key, unsigned 
   }
 }
 
-enum class OpKind : int { term, term_ratio, quantity };
+enum class OpKind : int { term, term_ratio, quantity, bs_ll };
 
-// One output observable: term / width, ratio of two terms, or a model quantity.
+// One output observable: term / width, ratio of two terms, a model quantity, or BR(B_s -> l l)
+// (lepton in `quantity`).
 struct ObservableOp {
   OpKind kind;
   int t0, t1;    // terms
@@ -149,6 +151,11 @@ struct PointStage {
         case OpKind::term_ratio:
           v = rate[op.t0] / rate[op.t1];
           break;
+        case OpKind::bs_ll: {
+          const Lepton l = static_cast<Lepton>(op.quantity);
+          v = bsll_branching_ratio(in, l, Model::bs_amplitudes(in, p, l));
+          break;
+        }
         default:
           v = Model::quantity(in, p, op.quantity);
           break;

@@ -2,6 +2,7 @@
 // mu = 4.8 GeV (physics-bkll.md §1.1); C_S, C_P and primes in GeV^-1.
 #pragma once
 
+#include "bsll.hpp"
 #include "rate_terms.hpp"
 
 namespace bscan {
@@ -30,6 +31,11 @@ struct WetModel {
     cp.a[kDirCS] = coef(p, l, CS) + coef(p, l, CSp);
     cp.a[kDirCP] = coef(p, l, CP) + coef(p, l, CPp);
     return cp;
+  }
+
+  BSCAN_HD static BsllAmplitudes bs_amplitudes(const PhysicsInputs& in, const double* p, Lepton l) {
+    return bsll_amplitudes_wet(in, l, coef(p, l, C10) - coef(p, l, C10p),
+                               coef(p, l, CS) - coef(p, l, CSp), coef(p, l, CP) - coef(p, l, CPp));
   }
 
   BSCAN_HD static double quantity(const PhysicsInputs&, const double*, int) { return 0.0; }
