@@ -17,7 +17,7 @@ struct AlpModel {
   enum Param : int { m_a, c_sb_plus, c_sb_minus, c_ee, c_mumu, c_gamma, f_a, kNumParams };
   // Parameters that change the pole (m_a, Gamma_a): stage-1 integrals are shared along the others.
   static constexpr unsigned kPoleParams = 1u << m_a | 1u << c_ee | 1u << c_mumu | 1u << c_gamma;
-  static constexpr DirMasks kBkMasks{0u, 1u << kDirCP};
+  static constexpr WcMasks kWcMasks{0u, 1u << kCP | 1u << kCPp};
   enum Quantity : int { Gamma_a, BR_a_ee, BR_a_mumu, BR_Bplus_Kplus_a, kNumQuantities };
 
   BSCAN_HD static double c_ll(const double* p, Lepton l) {
@@ -65,15 +65,16 @@ struct AlpModel {
     return {p[m_a] * p[m_a], p[m_a] * total_width(in, p), true};
   }
 
-  // Shift of C_P + C_P' (flavio basis) = b / (q2 - m_a^2 + i m_a Gamma_a) with
-  // b = -K m_l c_sb_plus c_ll / 2, K = 2 sqrt2 pi / (alpha_e G_F V_tb V_ts^*): the quark masses of
-  // the tree-level exchange cancel against the scalar matrix element (docs/physics.md, "ALP to
-  // WET").
-  BSCAN_HD static DirCouplings bk_couplings(const PhysicsInputs& in, const double* p, Lepton l) {
-    DirCouplings cp;
-    cp.b[kDirCP] =
-        (-0.5 * in.m_lepton[static_cast<int>(l)] * p[c_sb_plus] * c_ll(p, l)) * coupling_K(in);
-    return cp;
+  // Shifts of C_P, C_P' (flavio basis) = b / (q2 - m_a^2 + i m_a Gamma_a) with
+  // b(C_P + C_P') = -K m_l c_sb_plus c_ll / 2 and b(C_P - C_P') = +K m_l c_sb_minus c_ll / 2,
+  // K = 2 sqrt2 pi / (alpha_e G_F V_tb V_ts^*): the quark masses of the tree-level exchange cancel
+  // against the hadronic matrix elements (docs/physics.md, "ALP exchange").
+  BSCAN_HD static WcShifts wc_shifts(const PhysicsInputs& in, const double* p, Lepton l) {
+    const cplx k = (0.25 * in.m_lepton[static_cast<int>(l)] * c_ll(p, l)) * coupling_K(in);
+    WcShifts s;
+    s.b[kCP] = (p[c_sb_minus] - p[c_sb_plus]) * k;
+    s.b[kCPp] = (-p[c_sb_plus] - p[c_sb_minus]) * k;
+    return s;
   }
 
   // B_s -> l l: P = C10 + K M_Bs^2 c_sb_minus c_ll / (4 D(M_Bs^2)), S = 0 (physics-models.md §A4;

@@ -11,7 +11,8 @@
 
 namespace bscan {
 
-enum BkDir : int { kDirC9 = 0, kDirC10 = 1, kDirCS = 2, kDirCP = 3 };
+// Directions of B -> K: the sums C_i + C_i' (physics-bkll.md §9 item 5).
+enum BkDir : int { kDirC9 = 0, kDirC10 = 1, kDirCS = 2, kDirCP = 3, kBkDirs = 4 };
 
 BSCAN_HD inline double bk_q2_max(const BToKInputs& ch) {
   return (ch.m_B - ch.m_K) * (ch.m_B - ch.m_K);
@@ -59,8 +60,8 @@ BSCAN_HD inline Spectral bkll_spectral(const PhysicsInputs& in, const BToKInputs
       {0.0, mPA + m * X * mPP, 0.0, ks * mPP},
   };
   const double U[4][4] = {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, ks, 0}, {0, m * X, 0, ks}};
-  for (int kk = 0; kk < kDirs; ++kk)
-    for (int l = 0; l < kDirs; ++l) {
+  for (int kk = 0; kk < kBkDirs; ++kk)
+    for (int l = 0; l < kBkDirs; ++l) {
       double q = 0.0;
       for (int i = 0; i < 4; ++i) q += U[i][kk] * MU[i][l];
       out.Q[kk][l] = {q, 0.0};
@@ -74,7 +75,7 @@ BSCAN_HD inline Spectral bkll_spectral(const PhysicsInputs& in, const BToKInputs
     }
     const cplx F0[4] = {F0V, {F0A, 0.0}, {0.0, 0.0}, {F0P, 0.0}};
     out.S[mode] = mVV * norm2(F0V) + mAA * F0A * F0A + mPP * F0P * F0P + 2.0 * mPA * F0P * F0A;
-    for (int kk = 0; kk < kDirs; ++kk) {
+    for (int kk = 0; kk < kBkDirs; ++kk) {
       cplx l{0.0, 0.0};
       for (int i = 0; i < 4; ++i) l += MU[i][kk] * conj(F0[i]);
       out.L[mode][kk] = l;

@@ -7,6 +7,7 @@
 #include "bkll_spectral.hpp"
 #include "panel_quadrature.hpp"
 #include "smearing_window.hpp"
+#include "wc_shifts.hpp"
 
 namespace bscan {
 
@@ -25,20 +26,57 @@ struct RateTerm {
 // b -> s mode (the CP conjugate uses conj(a), conj(b): weak phases flip, the propagator's does
 // not).
 struct DirCouplings {
-  cplx a[kDirs] = {};
-  cplx b[kDirs] = {};
+  cplx a[kMaxDirs] = {};
+  cplx b[kMaxDirs] = {};
 };
 
 struct ResonantIntegrals {
-  cplx LP[2][kDirs] = {};       // int W L_k P
-  cplx QP[kDirs][kDirs] = {};   // int W Q_kl P
-  cplx QPP[kDirs][kDirs] = {};  // int W Q_kl |P|^2
+  cplx LP[2][kMaxDirs] = {};          // int W L_k P
+  cplx QP[kMaxDirs][kMaxDirs] = {};   // int W Q_kl P
+  cplx QPP[kMaxDirs][kMaxDirs] = {};  // int W Q_kl |P|^2
 };
 
 // Which directions carry contact (a) and resonant (b) shifts in a model: bit k = direction k.
 struct DirMasks {
   unsigned contact = 0, resonant = 0;
 };
+
+// A channel's direction k is the raw combination dC_i + sign dC_j (physics-bkll.md §9 item 5).
+struct DirDef {
+  int i, j;
+  double sign;
+};
+
+BSCAN_HD inline int channel_dirs(Channel, DirDef* d) {
+  d[kDirC9] = {kC9, kC9p, 1.0};
+  d[kDirC10] = {kC10, kC10p, 1.0};
+  d[kDirCS] = {kCS, kCSp, 1.0};
+  d[kDirCP] = {kCP, kCPp, 1.0};
+  return kBkDirs;
+}
+
+BSCAN_HD inline DirCouplings project(Channel c, const WcShifts& s) {
+  DirDef d[kMaxDirs];
+  const int n = channel_dirs(c, d);
+  DirCouplings out;
+  for (int k = 0; k < n; ++k) {
+    out.a[k] = s.a[d[k].i] + d[k].sign * s.a[d[k].j];
+    out.b[k] = s.b[d[k].i] + d[k].sign * s.b[d[k].j];
+  }
+  return out;
+}
+
+BSCAN_HD inline DirMasks project(Channel c, const WcMasks& m) {
+  DirDef d[kMaxDirs];
+  const int n = channel_dirs(c, d);
+  DirMasks out;
+  for (int k = 0; k < n; ++k) {
+    const unsigned raw = 1u << d[k].i | 1u << d[k].j;
+    if (m.contact & raw) out.contact |= 1u << k;
+    if (m.resonant & raw) out.resonant |= 1u << k;
+  }
+  return out;
+}
 
 BSCAN_HD inline const BToKInputs& channel_inputs(const PhysicsInputs& in, Channel) {
   return in.bplus_kplus;
@@ -108,10 +146,10 @@ BSCAN_HD inline Spectral term_contact(const PhysicsInputs& in, const RateTerm& t
                          const Spectral s = channel_spectral(in, t, 0.0, x);
                          for (int m = 0; m < 2; ++m) {
                            acc.S[m] += ww * s.S[m];
-                           for (int k = 0; k < kDirs; ++k) acc.L[m][k] += ww * s.L[m][k];
+                           for (int k = 0; k < kMaxDirs; ++k) acc.L[m][k] += ww * s.L[m][k];
                          }
-                         for (int k = 0; k < kDirs; ++k)
-                           for (int l = 0; l < kDirs; ++l) acc.Q[k][l] += ww * s.Q[k][l];
+                         for (int k = 0; k < kMaxDirs; ++k)
+                           for (int l = 0; l < kMaxDirs; ++l) acc.Q[k][l] += ww * s.Q[k][l];
                        });
   return acc;
 }
@@ -136,10 +174,10 @@ BSCAN_HD inline ResonantIntegrals term_resonant(const PhysicsInputs& in, const R
         const double den = x * x + pole.gamma * pole.gamma;
         const cplx P{x / den, -pole.gamma / den};
         const double P2 = 1.0 / den;
-        for (int k = 0; k < kDirs; ++k) {
+        for (int k = 0; k < kMaxDirs; ++k) {
           if (!(rm >> k & 1u)) continue;
           for (int m = 0; m < 2; ++m) acc.LP[m][k] += ww * (s.L[m][k] * P);
-          for (int l = 0; l < kDirs; ++l) {
+          for (int l = 0; l < kMaxDirs; ++l) {
             if (rm >> l & 1u) acc.QPP[l][k] += (ww * P2) * s.Q[l][k];
             if (cm >> l & 1u) acc.QP[l][k] += ww * (s.Q[l][k] * P);
           }
@@ -155,21 +193,21 @@ BSCAN_HD inline double term_rate(const Spectral& c0, const ResonantIntegrals* re
                                  const DirCouplings& cp, TermKind kind, cplx P) {
   double total = 0.0;
   for (int m = 0; m < 2; ++m) {
-    cplx a[kDirs], b[kDirs];
-    for (int k = 0; k < kDirs; ++k) {
+    cplx a[kMaxDirs], b[kMaxDirs];
+    for (int k = 0; k < kMaxDirs; ++k) {
       a[k] = m == 0 ? cp.a[k] : conj(cp.a[k]);
       b[k] = m == 0 ? cp.b[k] : conj(cp.b[k]);
       if (kind == TermKind::differential) a[k] += b[k] * P;  // c_k(q2) at the point
     }
     double r = c0.S[m];
-    for (int k = 0; k < kDirs; ++k) {
+    for (int k = 0; k < kMaxDirs; ++k) {
       r += 2.0 * (c0.L[m][k] * a[k]).re;
-      for (int l = 0; l < kDirs; ++l) r += (conj(a[k]) * c0.Q[k][l] * a[l]).re;
+      for (int l = 0; l < kMaxDirs; ++l) r += (conj(a[k]) * c0.Q[k][l] * a[l]).re;
     }
     if (kind == TermKind::binned && res != nullptr) {
-      for (int k = 0; k < kDirs; ++k) {
+      for (int k = 0; k < kMaxDirs; ++k) {
         r += 2.0 * (res->LP[m][k] * b[k]).re;
-        for (int l = 0; l < kDirs; ++l) {
+        for (int l = 0; l < kMaxDirs; ++l) {
           r += 2.0 * (conj(a[k]) * b[l] * res->QP[k][l]).re;
           r += (conj(b[k]) * b[l] * res->QPP[k][l]).re;
         }

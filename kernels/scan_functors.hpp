@@ -95,7 +95,8 @@ struct ResonantStage {
     decode_pole_key(g, keys[j], Model::kPoleParams, p);
     int t = 0;
     while (tt.slot[t] != b) ++t;
-    res[item] = term_resonant(in, tt.terms[t], Model::pole(in, p), Model::kBkMasks);
+    res[item] = term_resonant(in, tt.terms[t], Model::pole(in, p),
+                              project(tt.terms[t].channel, Model::kWcMasks));
   }
 };
 
@@ -130,8 +131,8 @@ struct PointStage {
       }
       row = res + lo * tt.n_binned;
     }
-    const DirCouplings cps[kLeptons] = {Model::bk_couplings(in, p, Lepton::e),
-                                        Model::bk_couplings(in, p, Lepton::mu)};
+    const WcShifts shifts[kLeptons] = {Model::wc_shifts(in, p, Lepton::e),
+                                       Model::wc_shifts(in, p, Lepton::mu)};
     double rate[kMaxTerms];
     for (int t = 0; t < tt.n; ++t) {
       const RateTerm& term = tt.terms[t];
@@ -139,7 +140,9 @@ struct PointStage {
       if (pole.active && term.kind == TermKind::differential)
         P = cplx{1.0, 0.0} / cplx{term.q2 - pole.M2, pole.gamma};
       const ResonantIntegrals* r = (row != nullptr && tt.slot[t] >= 0) ? row + tt.slot[t] : nullptr;
-      rate[t] = term_rate(tt.contact[t], r, cps[static_cast<int>(term.lepton)], term.kind, P);
+      rate[t] =
+          term_rate(tt.contact[t], r, project(term.channel, shifts[static_cast<int>(term.lepton)]),
+                    term.kind, P);
     }
     for (int o = 0; o < n_ops; ++o) {
       const ObservableOp& op = ops[o];

@@ -7,14 +7,14 @@
 
 namespace bscan {
 
-inline constexpr int kDirs = 4;  // number of coefficient directions of a channel
+inline constexpr int kMaxDirs = 6;  // coefficient directions of the richest channel (B -> K*)
 
 // Values (or integrals) of S, L_k, Q_kl for the b -> s mode [0] and its CP conjugate [1].
 // Q is the same for both modes (it carries no Wilson coefficient) and Hermitian.
 struct Spectral {
   double S[2] = {0.0, 0.0};
-  cplx L[2][kDirs] = {};
-  cplx Q[kDirs][kDirs] = {};
+  cplx L[2][kMaxDirs] = {};
+  cplx Q[kMaxDirs][kMaxDirs] = {};
 };
 
 }  // namespace bscan

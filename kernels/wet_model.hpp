@@ -13,7 +13,7 @@ struct WetModel {
   enum Coef : int { C9, C10, CS, CP, C9p, C10p, CSp, CPp, kCoefs };
   static constexpr int kNumParams = 4 * kCoefs;
   static constexpr unsigned kPoleParams = 0u;
-  static constexpr DirMasks kBkMasks{0xFu, 0u};
+  static constexpr WcMasks kWcMasks{(1u << kNumWc) - 1u, 0u};
   static constexpr int kNumQuantities = 0;
 
   BSCAN_HD static int index(Lepton l, Coef c) { return static_cast<int>(l) * kCoefs + c; }
@@ -23,14 +23,11 @@ struct WetModel {
 
   BSCAN_HD static Pole pole(const PhysicsInputs&, const double*) { return {}; }
 
-  // B -> K sees the sums C_i + C_i' (physics-bkll.md §9 item 5).
-  BSCAN_HD static DirCouplings bk_couplings(const PhysicsInputs&, const double* p, Lepton l) {
-    DirCouplings cp;
-    cp.a[kDirC9] = coef(p, l, C9) + coef(p, l, C9p);
-    cp.a[kDirC10] = coef(p, l, C10) + coef(p, l, C10p);
-    cp.a[kDirCS] = coef(p, l, CS) + coef(p, l, CSp);
-    cp.a[kDirCP] = coef(p, l, CP) + coef(p, l, CPp);
-    return cp;
+  BSCAN_HD static WcShifts wc_shifts(const PhysicsInputs&, const double* p, Lepton l) {
+    WcShifts s;
+    const Coef order[kNumWc] = {C9, C9p, C10, C10p, CS, CSp, CP, CPp};  // Wc order
+    for (int i = 0; i < kNumWc; ++i) s.a[i] = coef(p, l, order[i]);
+    return s;
   }
 
   BSCAN_HD static BsllAmplitudes bs_amplitudes(const PhysicsInputs& in, const double* p, Lepton l) {

@@ -47,7 +47,8 @@ TEST(BackendVsReference, AlpGridMatchesReference) {
     for (std::size_t o = 0; o < pb.observables.size(); ++o) {
       const RateTerm& t = pb.observables[o].terms[0];
       const double ref =
-          reference::binned_rate(in, t, AlpModel::bk_couplings(in, p, t.lepton), pole) /
+          reference::binned_rate(in, t, project(t.channel, AlpModel::wc_shifts(in, p, t.lepton)),
+                                 pole) /
           in.bplus_kplus.Gamma_B;
       const double err = std::fabs(out[o * n + i] / ref - 1.0);
       worst = std::max(worst, err);

@@ -157,7 +157,7 @@ class PointGenerator {
   // Contact a: O(1) for C9, C10, O(0.1-1) GeV^-1 for CS, CP. Resonant b scaled so that the
   // resonant part is `strength` times a rough SM rate of the bin (from int |P|^2 over the support).
   void random_couplings(Point& p) {
-    for (int k = 0; k < kDirs; ++k) {
+    for (int k = 0; k < kBkDirs; ++k) {
       if (uniform() < 0.3) continue;
       p.cp.a[k] = phase(k < 2 ? uniform(0.0, 2.0) : log_uniform(0.05, 1.0));
     }
@@ -173,8 +173,8 @@ class PointGenerator {
                                         : (std::atan(xb / g) - std::atan(xa / g)) / g;
     const double sm = 30.0 * (hi - lo);  // |F_V|^2 + |F_A|^2 ~ 30 times the bin length
     bool any = false;
-    for (int k = 0; k < kDirs; ++k) {
-      if (uniform() < 0.4 && !(k == kDirs - 1 && !any)) continue;
+    for (int k = 0; k < kBkDirs; ++k) {
+      if (uniform() < 0.4 && !(k == kBkDirs - 1 && !any)) continue;
       const double q = k < 2 ? 1.0 : 150.0;  // |F_S,P / C_S,P|^2 ~ ((m_B^2 - m_K^2)/2)^2
       p.cp.b[k] = phase(std::sqrt(p.strength * sm / (q * int_P2)) * log_uniform(0.3, 3.0));
       any = true;
@@ -327,7 +327,7 @@ TEST(KernelVsReference, DifferentialTerms) {
     const double M2 = i % 3 == 0 ? q2 : q2 * (1.0 + (u(rng) - 0.5) * 0.2);
     const Pole pole{M2, M2 * gm, true};
     DirCouplings cp;
-    for (int k = 0; k < kDirs; ++k) {
+    for (int k = 0; k < kBkDirs; ++k) {
       cp.a[k] = {u(rng) - 0.5, u(rng) - 0.5};
       cp.b[k] = {(u(rng) - 0.5) * pole.gamma, (u(rng) - 0.5) * pole.gamma};
     }

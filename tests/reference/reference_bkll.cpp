@@ -195,7 +195,7 @@ double cp_average(const ChannelContext& c, const Q2Point& pt, const Shifts& bs, 
 
 // Shifts c_k = a_k + b_k P of the b -> s mode and conj(a_k) + conj(b_k) P of its conjugate.
 void shifts_at(const DirCouplings& cp, Complex P, Shifts& bs, Shifts& bar) {
-  for (int k = 0; k < kDirs; ++k) {
+  for (int k = 0; k < kBkDirs; ++k) {
     bs[k] = to_std(cp.a[k]) + to_std(cp.b[k]) * P;
     bar[k] = std::conj(to_std(cp.a[k])) + std::conj(to_std(cp.b[k])) * P;
   }
@@ -411,7 +411,7 @@ double cp_averaged_density(const PhysicsInputs& in, Channel channel, Lepton lept
                            const Shifts& c) {
   const ChannelContext ctx(in, channel, lepton);
   Shifts bar;
-  for (int k = 0; k < kDirs; ++k) bar[k] = std::conj(c[k]);
+  for (int k = 0; k < kBkDirs; ++k) bar[k] = std::conj(c[k]);
   return cp_average(ctx, q2_point(ctx, q2), c, bar);
 }
 

@@ -15,7 +15,7 @@ using Complex = std::complex<double>;
 
 // New-physics shifts of the directions (C9 + C9', C10 + C10', CS + CS', CP + CP') at one q2
 // (flavio basis, CS and CP in GeV^-1).
-using Shifts = std::array<Complex, kDirs>;
+using Shifts = std::array<Complex, kBkDirs>;
 
 // CP-averaged 1/2 (dGamma/dq2 + dGammabar/dq2) [GeV^-1] at q2 for the b -> s shifts `c`; the
 // CP-conjugate mode gets conj(c) and the CP-conjugate SM corrections. Zero outside 4 m_l^2 < q2 <=
