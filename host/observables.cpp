@@ -31,49 +31,62 @@ bool same_term(const RateTerm& a, const RateTerm& b) {
          a.q2 == b.q2;
 }
 
-RateTerm binned(Lepton l, Bin b) { return {Channel::BplusKplus, l, TermKind::binned, b, 0.0}; }
+RateTerm binned(Channel c, Lepton l, Bin b) { return {c, l, TermKind::binned, b, 0.0}; }
+
+// "B+->K+" / "B0->K*0" -> channel and its LaTeX.
+Channel channel_of(const std::string& s) {
+  return s == "B0->K*0" ? Channel::B0Kstar0 : Channel::BplusKplus;
+}
+std::string channel_latex(Channel c) {
+  return c == Channel::B0Kstar0 ? "B^0\\to K^{*0}" : "B^+\\to K^+";
+}
 
 }  // namespace
 
 ObservableSpec parse_observable(const std::string& id, const ModelInfo& model,
                                 const SmearingResolutions& res, const PhysicsInputs& in) {
-  static const std::regex br(std::string(R"(^BR\(B\+->K\+(ee|mumu)\)\[)") + kNum + "," + kNum +
+  const std::string mode = R"((B\+->K\+|B0->K\*0)(ee|mumu))";
+  static const std::regex br(R"(^BR\()" + mode + R"(\)\[)" + kNum + "," + kNum +
                              R"(\](\{smear\})?$)");
-  static const std::regex dbr(std::string(R"(^dBR/dq2\(B\+->K\+(ee|mumu)\)\[)") + kNum + R"(\]$)");
-  static const std::regex rk(std::string(R"(^RK\[)") + kNum + "," + kNum + R"(\](\{smear\})?$)");
-  const double inv_width = 1.0 / in.bplus_kplus.Gamma_B;
+  static const std::regex dbr(R"(^dBR/dq2\()" + mode + R"(\)\[)" + kNum + R"(\]$)");
+  static const std::regex ratio(std::string(R"(^(RK|RKstar)\[)") + kNum + "," + kNum +
+                                R"(\](\{smear\})?$)");
   std::smatch m;
   if (std::regex_match(id, m, br)) {
-    const Lepton l = lepton_of(m[1]);
-    const Bin b = make_bin(id, to_number(m[2]), to_number(m[3]), m[4].matched, l, res);
+    const Channel c = channel_of(m[1]);
+    const Lepton l = lepton_of(m[2]);
+    const Bin b = make_bin(id, to_number(m[3]), to_number(m[4]), m[5].matched, l, res);
     return {id,
-            fmt::format("\\mathcal{{B}}(B^+\\to K^+{})_{{[{},{}]}}", lepton_latex(l), m[2].str(),
-                        m[3].str()),
+            fmt::format("\\mathcal{{B}}({}{})_{{[{},{}]}}", channel_latex(c), lepton_latex(l),
+                        m[3].str(), m[4].str()),
             "1",
             OpKind::term,
-            {binned(l, b)},
-            inv_width};
+            {binned(c, l, b)},
+            1.0 / channel_width(in, c)};
   }
   if (std::regex_match(id, m, dbr)) {
-    const Lepton l = lepton_of(m[1]);
-    const double q2 = to_number(m[2]);
+    const Channel c = channel_of(m[1]);
+    const Lepton l = lepton_of(m[2]);
+    const double q2 = to_number(m[3]);
     if (!(q2 > 0.0)) throw InputError(fmt::format("observable '{}': q2 must be > 0", id));
     return {id,
-            fmt::format("d\\mathcal{{B}}/dq^2(B^+\\to K^+{})", lepton_latex(l)),
+            fmt::format("d\\mathcal{{B}}/dq^2({}{})", channel_latex(c), lepton_latex(l)),
             "GeV^-2",
             OpKind::term,
-            {{Channel::BplusKplus, l, TermKind::differential, {}, q2}},
-            inv_width};
+            {{c, l, TermKind::differential, {}, q2}},
+            1.0 / channel_width(in, c)};
   }
-  if (std::regex_match(id, m, rk)) {
-    const double lo = to_number(m[1]), hi = to_number(m[2]);
-    const bool smear = m[3].matched;
+  if (std::regex_match(id, m, ratio)) {
+    const Channel c = m[1] == "RKstar" ? Channel::B0Kstar0 : Channel::BplusKplus;
+    const double lo = to_number(m[2]), hi = to_number(m[3]);
+    const bool smear = m[4].matched;
     return {id,
-            fmt::format("R_K^{{[{},{}]}}", m[1].str(), m[2].str()),
+            fmt::format("R_{{{}}}^{{[{},{}]}}", c == Channel::B0Kstar0 ? "K^*" : "K", m[2].str(),
+                        m[3].str()),
             "1",
             OpKind::term_ratio,
-            {binned(Lepton::mu, make_bin(id, lo, hi, smear, Lepton::mu, res)),
-             binned(Lepton::e, make_bin(id, lo, hi, smear, Lepton::e, res))}};
+            {binned(c, Lepton::mu, make_bin(id, lo, hi, smear, Lepton::mu, res)),
+             binned(c, Lepton::e, make_bin(id, lo, hi, smear, Lepton::e, res))}};
   }
   static const std::regex bsll(R"(^BR\(Bs->(ee|mumu)\)$)");
   if (std::regex_match(id, m, bsll)) {

@@ -7,6 +7,7 @@
 
 #include "bk_form_factors.hpp"
 #include "bsll.hpp"
+#include "bvll_form_factors.hpp"
 #include "kinematics.hpp"
 #include "rate_terms.hpp"
 
@@ -18,7 +19,14 @@ struct AlpModel {
   // Parameters that change the pole (m_a, Gamma_a): stage-1 integrals are shared along the others.
   static constexpr unsigned kPoleParams = 1u << m_a | 1u << c_ee | 1u << c_mumu | 1u << c_gamma;
   static constexpr WcMasks kWcMasks{0u, 1u << kCP | 1u << kCPp};
-  enum Quantity : int { Gamma_a, BR_a_ee, BR_a_mumu, BR_Bplus_Kplus_a, kNumQuantities };
+  enum Quantity : int {
+    Gamma_a,
+    BR_a_ee,
+    BR_a_mumu,
+    BR_Bplus_Kplus_a,
+    BR_B0_Kstar0_a,
+    kNumQuantities
+  };
 
   BSCAN_HD static double c_ll(const double* p, Lepton l) {
     return l == Lepton::e ? p[c_ee] : p[c_mumu];
@@ -106,6 +114,17 @@ struct AlpModel {
            r / (64.0 * kPi * ch.Gamma_B);
   }
 
+  // BR(B0 -> K*0 a) = c-^2 A0^2(m_a^2) lambda^(3/2) / (64 pi M_B^3 Gamma_B) [paper 000 Eq. 4.2].
+  BSCAN_HD static double br_b_to_kstar_a(const BToVInputs& ch, const double* p) {
+    constexpr double kPi = 3.14159265358979323846;
+    if (p[m_a] >= ch.m_B - ch.m_V) return 0.0;
+    const double ma2 = p[m_a] * p[m_a], mB2 = ch.m_B * ch.m_B;
+    const double a0 = bv_form_factors(ch, ma2).A0;
+    const double lam = kallen(mB2, ch.m_V * ch.m_V, ma2);
+    return p[c_sb_minus] * p[c_sb_minus] * a0 * a0 * lam * std::sqrt(lam) /
+           (64.0 * kPi * mB2 * ch.m_B * ch.Gamma_B);
+  }
+
   BSCAN_HD static double quantity(const PhysicsInputs& in, const double* p, int q) {
     switch (q) {
       case Gamma_a:
@@ -116,6 +135,8 @@ struct AlpModel {
         return width_ll(in, p, Lepton::mu) / total_width(in, p);
       case BR_Bplus_Kplus_a:
         return br_b_to_k_a(in.bplus_kplus, p);
+      case BR_B0_Kstar0_a:
+        return br_b_to_kstar_a(in.b0_kstar0, p);
       default:
         return NAN;
     }

@@ -5,13 +5,14 @@
 #pragma once
 
 #include "bkll_spectral.hpp"
+#include "bvll_spectral.hpp"
 #include "panel_quadrature.hpp"
 #include "smearing_window.hpp"
 #include "wc_shifts.hpp"
 
 namespace bscan {
 
-enum class Channel : int { BplusKplus = 0 };
+enum class Channel : int { BplusKplus = 0, B0Kstar0 = 1 };
 enum class TermKind : int { binned = 0, differential = 1 };
 
 struct RateTerm {
@@ -47,7 +48,16 @@ struct DirDef {
   double sign;
 };
 
-BSCAN_HD inline int channel_dirs(Channel, DirDef* d) {
+BSCAN_HD inline int channel_dirs(Channel c, DirDef* d) {
+  if (c == Channel::B0Kstar0) {
+    d[kDirC9Plus] = {kC9, kC9p, 1.0};
+    d[kDirC10Plus] = {kC10, kC10p, 1.0};
+    d[kDirC9Minus] = {kC9, kC9p, -1.0};
+    d[kDirC10Minus] = {kC10, kC10p, -1.0};
+    d[kDirCSMinus] = {kCS, kCSp, -1.0};
+    d[kDirCPMinus] = {kCP, kCPp, -1.0};
+    return kKstarDirs;
+  }
   d[kDirC9] = {kC9, kC9p, 1.0};
   d[kDirC10] = {kC10, kC10p, 1.0};
   d[kDirCS] = {kCS, kCSp, 1.0};
@@ -78,8 +88,16 @@ BSCAN_HD inline DirMasks project(Channel c, const WcMasks& m) {
   return out;
 }
 
-BSCAN_HD inline const BToKInputs& channel_inputs(const PhysicsInputs& in, Channel) {
-  return in.bplus_kplus;
+// Directions whose L needs the SM vector amplitude (charm loop, flavio corrections).
+BSCAN_HD inline unsigned channel_vector_dirs(Channel c) {
+  return c == Channel::B0Kstar0
+             ? (1u << kDirC9Plus | 1u << kDirC10Plus | 1u << kDirC9Minus | 1u << kDirC10Minus)
+             : 1u << kDirC9;
+}
+
+// Total width of the decaying meson (BR = Gamma / Gamma_B).
+BSCAN_HD inline double channel_width(const PhysicsInputs& in, Channel c) {
+  return c == Channel::B0Kstar0 ? in.b0_kstar0.Gamma_B : in.bplus_kplus.Gamma_B;
 }
 
 // Kinematic range [4 m_l^2, q2_max] of a term's channel and lepton.
@@ -87,7 +105,7 @@ BSCAN_HD inline void term_kinematic_range(const PhysicsInputs& in, const RateTer
                                           double& hi) {
   const double m = in.m_lepton[static_cast<int>(t.lepton)];
   lo = 4.0 * m * m;
-  hi = bk_q2_max(channel_inputs(in, t.channel));
+  hi = t.channel == Channel::B0Kstar0 ? bv_q2_max(in.b0_kstar0) : bk_q2_max(in.bplus_kplus);
 }
 
 // The spectral functions at q2 = M2 + x; the distances to the kinematic ends are taken from x so
@@ -97,7 +115,9 @@ BSCAN_HD inline Spectral channel_spectral(const PhysicsInputs& in, const RateTer
   double lo, hi;
   term_kinematic_range(in, t, lo, hi);
   const KinPoint k{M2 + x, x - (lo - M2), (hi - M2) - x};
-  return bkll_spectral(in, channel_inputs(in, t.channel), t.lepton, k, with_vector);
+  if (t.channel == Channel::B0Kstar0)
+    return bvll_spectral(in, in.b0_kstar0, t.lepton, k, with_vector);
+  return bkll_spectral(in, in.bplus_kplus, t.lepton, k, with_vector);
 }
 
 // Integration interval of a binned term: bin support intersected with the kinematic range, with
@@ -161,7 +181,7 @@ BSCAN_HD inline ResonantIntegrals term_resonant(const PhysicsInputs& in, const R
   double f[kMaxFeatures];
   const int nf = term_features(t, f);
   const unsigned rm = masks.resonant, cm = masks.contact;
-  const bool with_vector = (rm >> kDirC9 & 1u) != 0;  // only L_C9 needs the SM amplitude F_V
+  const bool with_vector = (rm & channel_vector_dirs(t.channel)) != 0u;
   // The nodes of the correction table are breakpoints whenever the SM vector amplitude is used
   // (the spline's third derivative jumps there).
   const CorrectionTable& table = in.corrections;

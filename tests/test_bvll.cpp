@@ -1,0 +1,184 @@
+// B0 -> K*0 l l against independent numbers: the by-hand "Level 1" rate of physics-bkll.md §8.2,
+// flavio 2.7 without its QCD-factorisation correction (the naive factorisation bscan implements),
+// flavio itself (acceptance, with the size of that gap), new-physics terms, and the ALP (paper 000
+// Eq. 3.34, the narrow-width limit).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <numbers>
+#include <regex>
+
+#include "host/point_command.hpp"
+#include "kernels/alp_model.hpp"
+#include "test_support.hpp"
+
+namespace bscan {
+namespace {
+
+using test::physics;
+
+const nlohmann::json& ref() {
+  static const nlohmann::json j = [] {
+    std::ifstream in(test::source_dir() / "tests/data/flavio_reference_bvll.json");
+    return nlohmann::json::parse(in);
+  }();
+  return j;
+}
+
+// flavio key -> bscan id ("dBR/dq2(B0->K*mumu)[4.0]" -> "dBR/dq2(B0->K*0mumu)[4.0]").
+std::string bscan_id(const std::string& key) {
+  return std::regex_replace(key, std::regex(R"(B0->K\*(ee|mumu))"), "B0->K*0$1");
+}
+
+double value(const std::string& model, const std::map<std::string, double>& v,
+             const std::string& id) {
+  return evaluate_point(find_model(model), physics(), v, {id})[0];
+}
+
+std::map<std::string, double> wet_values(const nlohmann::json& wc) {
+  std::map<std::string, double> v;
+  for (const auto& [name, x] : wc.items()) {
+    if (x.is_array()) {
+      v[name] = x[0].get<double>();
+      v[name + "_im"] = x[1].get<double>();
+    } else {
+      v[name] = x.get<double>();
+    }
+  }
+  return v;
+}
+
+// physics-bkll.md §8.2: Level 1 (C9 + Y, constant C7eff, no flavio corrections) at 4 GeV^2.
+TEST(BvllRate, LevelOneByHand) {
+  PhysicsInputs in = physics().inputs();
+  const std::vector<double> q2 = {0.0, 30.0}, zero(2 * kCorrectionColumns, 0.0);
+  in.corrections = {q2.data(), zero.data(), zero.data(), 2};
+  const RateTerm t{Channel::B0Kstar0, Lepton::mu, TermKind::differential, {}, 4.0};
+  const double dbr =
+      term_rate(term_contact(in, t), nullptr, DirCouplings{}, TermKind::differential, {}) /
+      in.b0_kstar0.Gamma_B;
+  EXPECT_NEAR(dbr / 4.9967e-8, 1.0, 2e-4);  // the spec prints 5 digits
+}
+
+// flavio 2.7 with its spectator-scattering (QCDF) correction switched off: every SM binned BR
+// (electron bins down to [0.0004, 0.05] included, where the photon pole dominates) and dBR/dq2
+// within 2e-4 (flavio's bin integrals are within 2e-6 of converged; spline and inputs ~1e-5).
+TEST(BvllRate, SmMatchesFlavioWithoutQcdf) {
+  int n = 0;
+  for (const auto& [key, v] : ref().at("sm_no_qcdf").items()) {
+    if (key.rfind("BR(B0", 0) != 0 && key.rfind("dBR/dq2(B0", 0) != 0) continue;
+    EXPECT_NEAR(value("wet", {}, bscan_id(key)) / v.get<double>(), 1.0, 2e-4) << key;
+    ++n;
+  }
+  EXPECT_GE(n, 25);
+}
+
+// Issue acceptance against full flavio: [1.1, 6] within 3 %, [0.045, 1.1] within 8 % (flavio's
+// QCDF correction, which naive factorisation leaves out, is -0.8 % and +4.9 % there).
+TEST(BvllRate, SmAcceptanceAgainstFlavio) {
+  EXPECT_NEAR(value("wet", {}, "BR(B0->K*0mumu)[1.1,6.0]") / 2.2950e-7, 1.0, 0.03);
+  EXPECT_NEAR(value("wet", {}, "BR(B0->K*0mumu)[0.045,1.1]") / 1.1879e-7, 1.0, 0.08);
+}
+
+// Terms linear and quadratic in one coefficient (-v, 0, +v), against full flavio: C_P, C_P', C_S,
+// C_S' within 1 %, C9, C10 and primes within 3 % for q2 >= 1.1 GeV^2 (flavio's SM-only QCDF table
+// shifts the SM amplitudes they interfere with; below 1.1 GeV^2 the C9 interference differs by up
+// to 4 %, the size of that correction, and is not compared). Only terms >= 1e-3 of the SM rate.
+TEST(BvllRate, NewPhysicsTermsMatchFlavio) {
+  std::map<std::string, std::map<double, nlohmann::json>> pts;
+  for (const auto& p : ref().at("wet")) {
+    const auto& wc = p.at("wc");
+    if (wc.size() == 1 && wc.begin().value().is_number() && wc.begin().key().rfind("C7", 0) != 0)
+      pts[wc.begin().key()][wc.begin().value().get<double>()] = p.at("obs");
+  }
+  int checked = 0;
+  for (const auto& [name, by_v] : pts) {
+    const double vm = by_v.begin()->first, vp = by_v.rbegin()->first;
+    const bool scalar = name.rfind("CS", 0) == 0 || name.rfind("CP", 0) == 0;
+    for (const auto& [key, fp_json] : by_v.rbegin()->second.items()) {
+      if (key.rfind("BR(B0", 0) != 0 && key.rfind("dBR", 0) != 0) continue;
+      const bool low_q2 =
+          key.find("[0.045,1.1]") != std::string::npos || key.find("[2.0]") != std::string::npos;
+      if (low_q2 && !scalar) continue;
+      const double sm = ref().at("sm").at(key).get<double>();
+      const double fp = fp_json.get<double>(), fm = by_v.begin()->second.at(key).get<double>();
+      const std::string id = bscan_id(key);
+      const double bp = value("wet", {{name, vp}}, id), bm = value("wet", {{name, vm}}, id);
+      const double b0 = value("wet", {}, id);
+      const double lin_f = (fp - fm) / 2, quad_f = (fp + fm) / 2 - sm;
+      const double lin_b = (bp - bm) / 2, quad_b = (bp + bm) / 2 - b0;
+      const double tol = scalar ? 0.01 : 0.03;
+      if (std::fabs(lin_f) > 1e-3 * sm) {
+        EXPECT_NEAR(lin_b / lin_f, 1.0, tol) << name << " linear, " << key;
+        ++checked;
+      }
+      if (std::fabs(quad_f) > 1e-3 * sm) {
+        EXPECT_NEAR(quad_b / quad_f, 1.0, tol) << name << " quadratic, " << key;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GE(checked, 50);
+}
+
+// C_P^- of a heavy ALP (m_a = 1 TeV). flavio evaluates B -> K* with m_s = 0, i.e. its C_P - C_P'
+// = 2 C_P^- / m_b is the ALP's K m_l c_sb_minus c_ll / (2 D) exactly when C_P^- is defined with m_b
+// alone; with that definition bscan must equal flavio's fit (physics-models.md §A1 table): linear
+// within 1 %, quadratic within 1 %, both bins. Paper 000 Eq. (3.34) (EOS inputs, C_P^- with
+// m_s + m_b) is compared within 10 %: flavio's own coefficients differ from the paper's by 1 % and
+// 4 %, and m_s/m_b moves the quadratic term by another 3.6 % (docs/physics.md).
+TEST(BvllRate, AlpCoefficientsOfCPminus) {
+  const PhysicsInputs& in = physics().inputs();
+  const double ma = 1000.0, cmm = 1.0, mmu = in.m_lepton[1];
+  const double cgamma = in.alpha_em_0 / (4.0 * std::numbers::pi) * cmm *
+                        AlpModel::loop_B1(4.0 * mmu * mmu / (ma * ma)).re;
+  const double K = AlpModel::coupling_K(in).re;
+  auto terms = [&](const std::string& id, double quark_mass, double& lin, double& quad) {
+    auto br = [&](double cpm) {
+      const double cm = -4.0 * ma * ma * cpm / (K * mmu * quark_mass * cmm);
+      return value("alp", {{"m_a", ma}, {"c_sb_minus", cm}, {"c_mumu", cmm}, {"c_gamma", cgamma}},
+                   id) /
+             1e-7;
+    };
+    const double p = br(1.0), m = br(-1.0), z = br(0.0);
+    lin = (p - m) / 2;
+    quad = (p + m) / 2 - z;
+  };
+  double lin, quad;
+  terms("BR(B0->K*0mumu)[1.1,6.0]", in.sm.m_b, lin, quad);
+  EXPECT_NEAR(lin / -7.332e-2, 1.0, 0.01);
+  EXPECT_NEAR(quad / 7.186e-2, 1.0, 0.01);
+  terms("BR(B0->K*0mumu)[0.045,1.1]", in.sm.m_b, lin, quad);
+  EXPECT_NEAR(lin / -1.502e-2, 1.0, 0.01);
+  EXPECT_NEAR(quad / 2.475e-3, 1.0, 0.01);
+  terms("BR(B0->K*0mumu)[1.1,6.0]", in.sm.m_b + in.sm.m_s, lin, quad);
+  EXPECT_NEAR(lin / -7.4e-2, 1.0, 0.10);
+  EXPECT_NEAR(quad / 7.5e-2, 1.0, 0.10);
+  std::printf(
+      "paper 000 Eq. (3.34), C_P^- with m_s + m_b: linear %.4g (paper -7.4e-2), quadratic %.4g "
+      "(7.5e-2)\n",
+      lin, quad);
+}
+
+// Narrow ALP inside the bin: the ALP-squared part of the K* rate is BR(B0 -> K*0 a) BR(a -> mu mu).
+TEST(BvllRate, AlpNarrowWidthLimit) {
+  const ModelInfo& alp = find_model("alp");
+  for (double ma : {0.5, 1.5, 2.2}) {
+    const std::string id = ma < 1.0 ? "BR(B0->K*0mumu)[0.045,1.1]" : "BR(B0->K*0mumu)[1.1,6.0]";
+    std::map<std::string, double> v = {{"m_a", ma}, {"c_sb_minus", 1e-9}, {"c_mumu", 1e-3}};
+    const std::vector<std::string> ids = {id, "Gamma_a", "BR(B0->K*0a)", "BR(a->mumu)"};
+    const auto plus = evaluate_point(alp, physics(), v, ids);
+    v["c_sb_minus"] = -1e-9;
+    const auto minus = evaluate_point(alp, physics(), v, ids);
+    v["c_sb_minus"] = 0.0;
+    const auto zero = evaluate_point(alp, physics(), v, ids);
+    ASSERT_LE(plus[1] / ma, 1e-8);
+    EXPECT_NEAR((0.5 * (plus[0] + minus[0]) - zero[0]) / (plus[2] * plus[3]), 1.0, 1e-5)
+        << "m_a = " << ma;
+  }
+}
+
+}  // namespace
+}  // namespace bscan
