@@ -27,8 +27,8 @@ Bin make_bin(const std::string& id, double lo, double hi, bool smear, Lepton l,
 
 bool same_term(const RateTerm& a, const RateTerm& b) {
   return a.channel == b.channel && a.lepton == b.lepton && a.kind == b.kind &&
-         a.bin.q2_lo == b.bin.q2_lo && a.bin.q2_hi == b.bin.q2_hi && a.bin.r == b.bin.r &&
-         a.q2 == b.q2;
+         a.component == b.component && a.bin.q2_lo == b.bin.q2_lo && a.bin.q2_hi == b.bin.q2_hi &&
+         a.bin.r == b.bin.r && a.q2 == b.q2;
 }
 
 RateTerm binned(Channel c, Lepton l, Bin b) { return {c, l, TermKind::binned, b, 0.0}; }
@@ -88,6 +88,33 @@ ObservableSpec parse_observable(const std::string& id, const ModelInfo& model,
             {binned(c, Lepton::mu, make_bin(id, lo, hi, smear, Lepton::mu, res)),
              binned(c, Lepton::e, make_bin(id, lo, hi, smear, Lepton::e, res))}};
   }
+  static const std::regex angular(R"(^(FL|AFB|P5p)\(B0->K\*0(ee|mumu)\)\[)" + std::string(kNum) +
+                                  "(?:," + kNum + R"()?\](\{smear\})?$)");
+  if (std::regex_match(id, m, angular)) {
+    // Ratios of (bin-integrated) CP-averaged angular coefficients, as flavio defines them.
+    const std::string name = m[1];
+    const Lepton l = lepton_of(m[2]);
+    const bool is_bin = m[4].matched;
+    RateTerm t{Channel::B0Kstar0, l, is_bin ? TermKind::binned : TermKind::differential, {}, 0.0};
+    if (is_bin) {
+      t.bin = make_bin(id, to_number(m[3]), to_number(m[4]), m[5].matched, l, res);
+    } else {
+      t.q2 = to_number(m[3]);
+      if (!(t.q2 > 0.0) || m[5].matched)
+        throw InputError(fmt::format("observable '{}': needs q2 > 0 (no {{smear}} at one q2)", id));
+    }
+    auto with = [t](int c) {
+      RateTerm u = t;
+      u.component = c;
+      return u;
+    };
+    const std::string latex =
+        fmt::format("{}(B^0\\to K^{{*0}}{})",
+                    name == "P5p" ? "P_5'" : (name == "FL" ? "F_L" : "A_{FB}"), lepton_latex(l));
+    if (name == "FL") return {id, latex, "1", OpKind::fl, {with(kJ2c), with(kRate)}};
+    if (name == "AFB") return {id, latex, "1", OpKind::afb, {with(kJ6s), with(kJ6c), with(kRate)}};
+    return {id, latex, "1", OpKind::p5p, {with(kJ5), with(kJ2s), with(kJ2c)}};
+  }
   static const std::regex bsll(R"(^BR\(Bs->(ee|mumu)\)$)");
   if (std::regex_match(id, m, bsll)) {
     const Lepton l = lepton_of(m[1]);
@@ -128,9 +155,10 @@ CompiledObservables compile_observables(const std::vector<ObservableSpec>& specs
     return static_cast<int>(out.terms.size() - 1);
   };
   for (const ObservableSpec& s : specs) {
-    ObservableOp op{s.kind, -1, -1, s.quantity, s.scale};
+    ObservableOp op{s.kind, -1, -1, -1, s.quantity, s.scale};
     if (!s.terms.empty()) op.t0 = index_of(s.terms[0]);
     if (s.terms.size() > 1) op.t1 = index_of(s.terms[1]);
+    if (s.terms.size() > 2) op.t2 = index_of(s.terms[2]);
     out.ops.push_back(op);
   }
   if (out.terms.size() > static_cast<std::size_t>(kMaxTerms))

@@ -18,7 +18,7 @@ struct SmearingResolutions {
 struct ObservableSpec {
   std::string id, latex, unit;
   OpKind kind;
-  std::vector<RateTerm> terms;  // 1 (term) or 2 (ratio: terms[0] / terms[1])
+  std::vector<RateTerm> terms;  // the rate terms its op reads, in the op's order (t0, t1, t2)
   double scale = 1.0;
   int quantity = -1;
 };

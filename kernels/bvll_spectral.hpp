@@ -23,6 +23,10 @@ enum KstarDir : int {
   kKstarDirs = 6
 };
 
+// What a K* term integrates: the rate, or one angular coefficient J_i (physics-bkll.md §6.2,
+// "theory" signs; the same decomposition holds for each, only the Hermitian form differs).
+enum KstarComponent : int { kRate = 0, kJ2s, kJ2c, kJ5, kJ6s, kJ6c };
+
 BSCAN_HD inline double bv_q2_max(const BToVInputs& ch) {
   return (ch.m_B - ch.m_V) * (ch.m_B - ch.m_V);
 }
@@ -30,7 +34,8 @@ BSCAN_HD inline double bv_q2_max(const BToVInputs& ch) {
 // S, L, Q at the point k for both CP modes; zero outside the physical range. with_vector = false
 // drops the SM vector-current parts (C9eff, C7eff) of the amplitudes (see bkll_spectral.hpp).
 BSCAN_HD inline Spectral bvll_spectral(const PhysicsInputs& in, const BToVInputs& ch, Lepton lep,
-                                       const KinPoint& k, bool with_vector = true) {
+                                       const KinPoint& k, bool with_vector = true,
+                                       int component = kRate) {
   constexpr double kPi = 3.14159265358979323846;
   constexpr int kA = 8;  // amplitudes
   Spectral out;
@@ -55,13 +60,43 @@ BSCAN_HD inline Spectral bvll_spectral(const PhysicsInputs& in, const BToVInputs
   const double c7_perp = s2 * N * sqlam * 2.0 * in.sm.m_b / q2 * ff.T1;
   const double c7_par = -s2 * N * (mB * mB - mV * mV) * 2.0 * in.sm.m_b / q2 * ff.T2;
   const double c7_0 = -8.0 * N * mB * mV / sq * in.sm.m_b / (mB + mV) * ff.T23;
-  // M: dGamma/dq2 = A^dagger M A (real symmetric).
+  // M: the component = A^dagger M A (real symmetric). Amplitude order: perp L/R, par L/R, 0 L/R, t,
+  // S.
   double M[kA][kA] = {};
-  const double diag = (3.0 + beta2) / 4.0, lr = 3.0 * m * m / q2;
-  for (int i = 0; i < 6; ++i) M[i][i] = diag;
-  for (int i = 0; i < 6; i += 2) M[i][i + 1] = M[i + 1][i] = lr;
-  M[6][6] = 3.0 * m * m / q2;
-  M[7][7] = 0.75 * beta2;
+  auto re = [&M](int a, int b, double c) {  // adds c Re(A_a A_b^*)
+    M[a][b] += 0.5 * c;
+    M[b][a] += 0.5 * c;
+  };
+  const double r = m / sq;
+  switch (component) {
+    case kRate: {  // 3/4 (2 J1s + J1c) - 1/4 (2 J2s + J2c)
+      for (int i = 0; i < 6; ++i) M[i][i] = (3.0 + beta2) / 4.0;
+      for (int i = 0; i < 6; i += 2) re(i, i + 1, 6.0 * m * m / q2);
+      M[6][6] = 3.0 * m * m / q2;
+      M[7][7] = 0.75 * beta2;
+      break;
+    }
+    case kJ2s:
+      for (int i = 0; i < 4; ++i) M[i][i] = beta2 / 4.0;
+      break;
+    case kJ2c:
+      M[4][4] = M[5][5] = -beta2;
+      break;
+    case kJ5:  // sqrt2 beta [Re(A0L AperpL*) - Re(A0R AperpR*) - r Re((AparL + AparR) AS*)]
+      re(4, 0, s2 * beta);
+      re(5, 1, -s2 * beta);
+      re(2, 7, -s2 * beta * r);
+      re(3, 7, -s2 * beta * r);
+      break;
+    case kJ6s:  // 2 beta [Re(AparL AperpL*) - Re(AparR AperpR*)]
+      re(2, 0, 2.0 * beta);
+      re(3, 1, -2.0 * beta);
+      break;
+    case kJ6c:  // 4 beta r Re((A0L + A0R) AS*)
+      re(4, 7, 4.0 * beta * r);
+      re(5, 7, 4.0 * beta * r);
+      break;
+  }
   // A = A0 + U c.
   double U[kA][kKstarDirs] = {};
   U[0][kDirC9Plus] = U[1][kDirC9Plus] = pre_perp;

@@ -19,8 +19,9 @@ struct RateTerm {
   Channel channel;
   Lepton lepton;
   TermKind kind;
-  Bin bin;    // binned
-  double q2;  // differential
+  Bin bin;            // binned
+  double q2;          // differential
+  int component = 0;  // the rate (0) or an angular coefficient (KstarComponent)
 };
 
 // Shifts of the channel's coefficient directions at one point: c_k(q2) = a_k + b_k P(q2) for the
@@ -116,7 +117,7 @@ BSCAN_HD inline Spectral channel_spectral(const PhysicsInputs& in, const RateTer
   term_kinematic_range(in, t, lo, hi);
   const KinPoint k{M2 + x, x - (lo - M2), (hi - M2) - x};
   if (t.channel == Channel::B0Kstar0)
-    return bvll_spectral(in, in.b0_kstar0, t.lepton, k, with_vector);
+    return bvll_spectral(in, in.b0_kstar0, t.lepton, k, with_vector, t.component);
   return bkll_spectral(in, in.bplus_kplus, t.lepton, k, with_vector);
 }
 
@@ -181,7 +182,8 @@ BSCAN_HD inline ResonantIntegrals term_resonant(const PhysicsInputs& in, const R
   double f[kMaxFeatures];
   const int nf = term_features(t, f);
   const unsigned rm = masks.resonant, cm = masks.contact;
-  const bool with_vector = (rm & channel_vector_dirs(t.channel)) != 0u;
+  // Angular coefficients mix the scalar amplitude with vector ones: always keep F_V there.
+  const bool with_vector = t.component != 0 || (rm & channel_vector_dirs(t.channel)) != 0u;
   // The nodes of the correction table are breakpoints whenever the SM vector amplitude is used
   // (the spline's third derivative jumps there).
   const CorrectionTable& table = in.corrections;

@@ -54,15 +54,15 @@ BSCAN_HD inline void decode_pole_key(const GridView& g, long long key, unsigned 
   }
 }
 
-enum class OpKind : int { term, term_ratio, quantity, bs_ll };
+enum class OpKind : int { term, term_ratio, quantity, bs_ll, fl, afb, p5p };
 
 // One output observable: term / width, ratio of two terms, a model quantity, or BR(B_s -> l l)
 // (lepton in `quantity`).
 struct ObservableOp {
   OpKind kind;
-  int t0, t1;    // terms
-  int quantity;  // model quantity id
-  double scale;  // multiplies a term (1 / Gamma_B for branching ratios)
+  int t0, t1, t2;  // terms
+  int quantity;    // model quantity id
+  double scale;    // multiplies a term (1 / Gamma_B for branching ratios)
 };
 
 struct TermTable {
@@ -153,6 +153,15 @@ struct PointStage {
           break;
         case OpKind::term_ratio:
           v = rate[op.t0] / rate[op.t1];
+          break;
+        case OpKind::fl:  // -J2c / rate
+          v = -rate[op.t0] / rate[op.t1];
+          break;
+        case OpKind::afb:  // -(3/4 J6s + 3/8 J6c) / rate (LHCb sign, flavio's AFB)
+          v = -(0.75 * rate[op.t0] + 0.375 * rate[op.t1]) / rate[op.t2];
+          break;
+        case OpKind::p5p:  // J5 / (2 sqrt(-J2s J2c))
+          v = rate[op.t0] / (2.0 * std::sqrt(-rate[op.t1] * rate[op.t2]));
           break;
         case OpKind::bs_ll: {
           const Lepton l = static_cast<Lepton>(op.quantity);

@@ -62,6 +62,22 @@ TEST(BvllRate, LevelOneByHand) {
   EXPECT_NEAR(dbr / 4.9967e-8, 1.0, 2e-4);  // the spec prints 5 digits
 }
 
+// The same Level-1 point: F_L = 0.76041, P5' = -0.80883, A_FB = +0.11193 (LHCb sign), §8.2.
+TEST(BvllRate, LevelOneAngularByHand) {
+  PhysicsInputs in = physics().inputs();
+  const std::vector<double> q2 = {0.0, 30.0}, zero(2 * kCorrectionColumns, 0.0);
+  in.corrections = {q2.data(), zero.data(), zero.data(), 2};
+  auto j = [&](int component) {
+    RateTerm t{Channel::B0Kstar0, Lepton::mu, TermKind::differential, {}, 4.0};
+    t.component = component;
+    return term_rate(term_contact(in, t), nullptr, DirCouplings{}, TermKind::differential, {});
+  };
+  const double rate = j(kRate);
+  EXPECT_NEAR(-j(kJ2c) / rate, 0.76041, 1e-5);
+  EXPECT_NEAR(j(kJ5) / (2.0 * std::sqrt(-j(kJ2s) * j(kJ2c))), -0.80883, 1e-5);
+  EXPECT_NEAR(-(0.75 * j(kJ6s) + 0.375 * j(kJ6c)) / rate, 0.11193, 1e-5);
+}
+
 // flavio 2.7 with its spectator-scattering (QCDF) correction switched off: every SM binned BR
 // (electron bins down to [0.0004, 0.05] included, where the photon pole dominates) and dBR/dq2
 // within 2e-4 (flavio's bin integrals are within 2e-6 of converged; spline and inputs ~1e-5).
@@ -73,6 +89,21 @@ TEST(BvllRate, SmMatchesFlavioWithoutQcdf) {
     ++n;
   }
   EXPECT_GE(n, 25);
+}
+
+// Binned and unbinned F_L, A_FB, P5' against flavio without QCDF (ratios of the same integrals):
+// within 2e-4 absolute.
+TEST(BvllRate, AngularObservablesMatchFlavioWithoutQcdf) {
+  int n = 0;
+  for (const auto& [key, v] : ref().at("sm_no_qcdf").items()) {
+    std::smatch m;
+    static const std::regex re(R"(^<?(FL|AFB|P5p)>?\(B0->K\*mumu\)(\[.*\])$)");
+    if (!std::regex_match(key, m, re)) continue;
+    const std::string id = m[1].str() + "(B0->K*0mumu)" + m[2].str();
+    EXPECT_NEAR(value("wet", {}, id), v.get<double>(), 2e-4) << key;
+    ++n;
+  }
+  EXPECT_EQ(n, 18);
 }
 
 // Issue acceptance against full flavio: [1.1, 6] within 3 %, [0.045, 1.1] within 8 % (flavio's
