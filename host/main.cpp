@@ -11,12 +11,19 @@
 #include "host/model_registry.hpp"
 #include "host/observables.hpp"
 #include "host/point_command.hpp"
+#include "host/presets.hpp"
 #include "host/scan_driver.hpp"
 
 namespace {
 
 void print_list(const std::string& what, const std::string& model_name) {
   using namespace bscan;
+  if (what == "presets") {
+    for (const Preset& p : all_presets())
+      fmt::print("{:<18} [{}] {} ({} observables)\n", p.name, p.model, p.description,
+                 p.observables.size());
+    return;
+  }
   if (what == "models") {
     for (const ModelInfo& m : all_models()) fmt::print("{:<8} {}\n", m.name, m.description);
     return;
@@ -63,6 +70,7 @@ int main(int argc, char** argv) {
   cmd_point->add_option("--model", point.model, "model name")->required();
   cmd_point->add_option("--set", point.sets, "parameter NAME=VALUE (repeatable)");
   cmd_point->add_option("--observable", point.observables, "observable id (repeatable)");
+  cmd_point->add_option("--preset", point.presets, "named observable list (repeatable)");
   cmd_point->add_option("--physics", point.physics, "physics data set (data/parameters/NAME.toml)");
   cmd_point->add_flag("--json", point.json, "print one JSON object");
 
@@ -72,9 +80,9 @@ int main(int argc, char** argv) {
 
   std::string list_what, list_model;
   CLI::App* cmd_list = app.add_subcommand("list", "list models, parameters or observables");
-  cmd_list->add_option("what", list_what, "models | parameters | observables")
+  cmd_list->add_option("what", list_what, "models | parameters | observables | presets")
       ->required()
-      ->check(CLI::IsMember({"models", "parameters", "observables"}));
+      ->check(CLI::IsMember({"models", "parameters", "observables", "presets"}));
   cmd_list->add_option("--model", list_model, "only this model");
 
   CLI11_PARSE(app, argc, argv);

@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "host/errors.hpp"
+#include "host/presets.hpp"
 #include "host/scan_config.hpp"
 #include "host/scan_problem.hpp"
 
@@ -61,8 +63,11 @@ std::string run_point(const PointOptions& opt) {
     values[name] = v;
   }
   const PhysicsData physics = load_physics_data(physics_file(opt.physics, "."));
-  const std::vector<std::string> ids =
-      opt.observables.empty() ? default_observables(model) : opt.observables;
+  std::vector<std::string> ids = opt.observables;
+  for (const std::string& name : opt.presets)
+    for (const std::string& o : find_preset(name, model.name, "--preset").observables)
+      if (std::find(ids.begin(), ids.end(), o) == ids.end()) ids.push_back(o);
+  if (ids.empty()) ids = default_observables(model);
   const std::vector<double> out = evaluate_point(model, physics, values, ids);
   const std::vector<double> fixed = model.resolve(values);
 

@@ -13,6 +13,7 @@ struct PointOptions {
   std::string model;
   std::vector<std::string> sets;  // "name=value"
   std::vector<std::string> observables;
+  std::vector<std::string> presets;
   std::string physics = "flavio-2.7";
   bool json = false;
 };

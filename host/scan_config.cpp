@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <memory>
@@ -18,6 +19,7 @@
 #include "host/errors.hpp"
 #include "host/grid.hpp"
 #include "host/model_registry.hpp"
+#include "host/presets.hpp"
 #include "schema_text.hpp"
 
 namespace bscan {
@@ -151,7 +153,15 @@ ScanConfig parse_config(const std::string& text, const std::string& origin) {
     for (const auto& [k, v] : doc["parameters"].items()) c.parameters[k] = v.get<double>();
   for (std::size_t i = 0; i < doc["axes"].size(); ++i)
     c.axes.push_back(read_axis(doc["axes"][i], i, origin));
-  for (const auto& o : doc["observables"]) c.observables.push_back(o.get<std::string>());
+  if (doc.contains("observables"))
+    for (const auto& o : doc["observables"]) c.observables.push_back(o.get<std::string>());
+  if (doc.contains("presets"))
+    for (std::size_t i = 0; i < doc["presets"].size(); ++i)
+      for (const std::string& o : find_preset(doc["presets"][i].get<std::string>(), c.model,
+                                              fmt::format("{}: key 'presets[{}]'", origin, i))
+                                      .observables)
+        if (std::find(c.observables.begin(), c.observables.end(), o) == c.observables.end())
+          c.observables.push_back(o);
   if (doc.contains("smearing")) {
     c.smearing.r_e = finite(doc["smearing"].value("r_e", c.smearing.r_e), origin, "smearing.r_e");
     c.smearing.r_mu =
@@ -178,10 +188,7 @@ std::filesystem::path physics_file(const std::string& name_or_path,
                                    const std::filesystem::path& relative_to) {
   const std::filesystem::path p(name_or_path);
   if (p.extension() == ".toml") return p.is_relative() ? relative_to / p : p;
-  const char* env = std::getenv("BSCAN_DATA_DIR");
-  const std::filesystem::path dir =
-      env ? std::filesystem::path(env) : std::filesystem::path(BSCAN_DATA_DIR);
-  return dir / "parameters" / (name_or_path + ".toml");
+  return data_dir() / "parameters" / (name_or_path + ".toml");
 }
 
 }  // namespace bscan

@@ -1,6 +1,7 @@
 // Every kind of bad config is refused with a message that names the offending key.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "host/errors.hpp"
@@ -112,6 +113,25 @@ values = [1.0]
     EXPECT_NE(msg.find(c.must_mention), std::string::npos)
         << c.name << ": message '" << msg << "' does not name '" << c.must_mention << "'";
   }
+}
+
+TEST(Config, PresetsExpand) {
+  const ScanConfig c =
+      parse_config(with("observables = [\"RK[1.1,6.0]\", \"Gamma_a\"]",
+                        "observables = [\"RK[1.1,6.0]\"]\npresets = [\"paper-alp-rates\"]"),
+                   "test.toml");
+  EXPECT_GT(c.observables.size(), 20u);
+  EXPECT_EQ(std::count(c.observables.begin(), c.observables.end(), "RK[1.1,6.0]"),
+            1);  // no duplicates
+  EXPECT_NE(std::find(c.observables.begin(), c.observables.end(), "BR(Bs->mumu)"),
+            c.observables.end());
+  EXPECT_EQ(build_problem(c, test::physics()).observables.size(), c.observables.size());
+  const std::string unknown =
+      error_of(with("observables = [\"RK[1.1,6.0]\", \"Gamma_a\"]", "presets = [\"paper-zzz\"]"));
+  EXPECT_NE(unknown.find("presets[0]"), std::string::npos) << unknown;
+  const std::string wrong_model = error_of(with("model = \"alp\"", "model = \"wet\"")
+                                               .replace(0, 0, "presets = [\"paper-alp-rates\"]\n"));
+  EXPECT_NE(wrong_model.find("paper-alp-rates"), std::string::npos) << wrong_model;
 }
 
 TEST(Config, MissingFileIsNamed) {
