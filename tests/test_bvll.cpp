@@ -156,10 +156,10 @@ TEST(BvllRate, NewPhysicsTermsMatchFlavio) {
 
 // C_P^- of a heavy ALP (m_a = 1 TeV). flavio evaluates B -> K* with m_s = 0, i.e. its C_P - C_P'
 // = 2 C_P^- / m_b is the ALP's K m_l c_sb_minus c_ll / (2 D) exactly when C_P^- is defined with m_b
-// alone; with that definition bscan must equal flavio's fit (physics-models.md §A1 table): linear
-// within 1 %, quadratic within 1 %, both bins. Paper 000 Eq. (3.34) (EOS inputs, C_P^- with
-// m_s + m_b) is compared within 10 %: flavio's own coefficients differ from the paper's by 1 % and
-// 4 %, and m_s/m_b moves the quadratic term by another 3.6 % (docs/physics.md).
+// alone; with that definition (the one of physics-models.md's reproduction table) bscan must equal
+// flavio's fit within 1 % (both bins) and paper 000 Eq. (3.34) within 5 % (EOS inputs there).
+// Defining C_P^- with m_s + m_b, as Eq. (3.6) literally does, moves the quadratic term by another
+// 3.6 % (docs/physics.md): checked within 10 %.
 TEST(BvllRate, AlpCoefficientsOfCPminus) {
   const PhysicsInputs& in = physics().inputs();
   const double ma = 1000.0, cmm = 1.0, mmu = in.m_lepton[1];
@@ -181,6 +181,8 @@ TEST(BvllRate, AlpCoefficientsOfCPminus) {
   terms("BR(B0->K*0mumu)[1.1,6.0]", in.sm.m_b, lin, quad);
   EXPECT_NEAR(lin / -7.332e-2, 1.0, 0.01);
   EXPECT_NEAR(quad / 7.186e-2, 1.0, 0.01);
+  EXPECT_NEAR(lin / -7.4e-2, 1.0, 0.05);
+  EXPECT_NEAR(quad / 7.5e-2, 1.0, 0.05);
   terms("BR(B0->K*0mumu)[0.045,1.1]", in.sm.m_b, lin, quad);
   EXPECT_NEAR(lin / -1.502e-2, 1.0, 0.01);
   EXPECT_NEAR(quad / 2.475e-3, 1.0, 0.01);
