@@ -27,5 +27,6 @@ scaled() {
 
 run rk_map_1000x1000 "$here/rk_map_1000x1000.toml"
 run widths_200x200 "$(scaled "$here/widths_1000x1000.toml" widths_200x200 200 200)"
+run paper_alp_rates_1000x1000 "$here/paper_alp_rates_1000x1000.toml"
 run mem_1e6 "$(scaled "$here/rk_map_1000x1000.toml" mem_1e6 1000 1000)"
 run mem_1e7 "$(scaled "$here/rk_map_1000x1000.toml" mem_1e7 1000 10000)"

@@ -16,7 +16,7 @@ TEST(GpuBackend, MatchesCpuBackend) {
   ScanProblem pb;
   pb.model = &find_model("alp");
   pb.physics = &ph;
-  pb.fixed = pb.model->resolve({{"c_ee", 0.1}, {"c_mumu", 1e-4}});
+  pb.fixed = pb.model->resolve({{"c_ee", 0.1}, {"c_mumu", 1e-4}, {"c_sb_minus", 5e-10}});
   std::vector<double> ma, csb;
   for (int i = 0; i < 64; ++i) ma.push_back(0.05 * std::pow(100.0, i / 63.0));
   for (int i = 0; i < 32; ++i) csb.push_back(1e-11 * std::pow(1e3, i / 31.0));
