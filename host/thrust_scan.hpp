@@ -48,7 +48,7 @@ class ThrustScan {
   }
 
   void evaluate(long long begin, long long count, double* host_out) {
-    const bool resonant = Model::kWcMasks.resonant != 0u && tt_.n_binned > 0;
+    const bool resonant = Model::wc_masks().resonant != 0u && tt_.n_binned > 0;
     long long n_keys = 0;
     if (resonant) {
       keys_.resize(count);

@@ -18,7 +18,7 @@ struct AlpModel {
   enum Param : int { m_a, c_sb_plus, c_sb_minus, c_ee, c_mumu, c_gamma, f_a, kNumParams };
   // Parameters that change the pole (m_a, Gamma_a): stage-1 integrals are shared along the others.
   static constexpr unsigned kPoleParams = 1u << m_a | 1u << c_ee | 1u << c_mumu | 1u << c_gamma;
-  static constexpr WcMasks kWcMasks{0u, 1u << kCP | 1u << kCPp};
+  BSCAN_HD static constexpr WcMasks wc_masks() { return {0u, 1u << kCP | 1u << kCPp}; }
   enum Quantity : int {
     Gamma_a,
     BR_a_ee,

@@ -96,7 +96,7 @@ struct ResonantStage {
     int t = 0;
     while (tt.slot[t] != b) ++t;
     res[item] = term_resonant(in, tt.terms[t], Model::pole(in, p),
-                              project(tt.terms[t].channel, Model::kWcMasks));
+                              project(tt.terms[t].channel, Model::wc_masks()));
   }
 };
 

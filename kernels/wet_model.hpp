@@ -13,7 +13,7 @@ struct WetModel {
   enum Coef : int { C9, C10, CS, CP, C9p, C10p, CSp, CPp, kCoefs };
   static constexpr int kNumParams = 4 * kCoefs;
   static constexpr unsigned kPoleParams = 0u;
-  static constexpr WcMasks kWcMasks{(1u << kNumWc) - 1u, 0u};
+  BSCAN_HD static constexpr WcMasks wc_masks() { return {(1u << kNumWc) - 1u, 0u}; }
   static constexpr int kNumQuantities = 0;
 
   BSCAN_HD static int index(Lepton l, Coef c) { return static_cast<int>(l) * kCoefs + c; }

@@ -1,6 +1,7 @@
-// Independent CPU reference for B -> K l l rate terms: flavio's helicity amplitudes with
-// std::complex, own form factors and charm loop, GSL splines of the SM correction table, GSL
-// adaptive quadrature with a resonance-aware change of variables. See reference_bkll.hpp.
+// Independent CPU reference for B -> K l l and B0 -> K*0 l l rate terms: flavio's helicity
+// amplitudes with std::complex, own form factors and charm loop, GSL splines of the SM correction
+// table, GSL adaptive quadrature with a resonance-aware change of variables. See
+// reference_bkll.hpp; the B -> K* amplitudes are in reference_bvll.cpp.
 #include "tests/reference/reference_bkll.hpp"
 
 #include <gsl/gsl_errno.h>
@@ -16,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/reference/reference_bvll.hpp"
+
 namespace bscan::reference {
 namespace {
 
@@ -23,12 +26,15 @@ constexpr double kPi = std::numbers::pi;
 constexpr double kWindowSigmas = 6.0;      // smeared bins: integrated over bin +- 6 r in |q| (§A7)
 constexpr double kCoreWidths = 1e3;        // |q2 - M^2| <= K gamma: integrated in atan(x/gamma) ...
 constexpr double kCoreMax = 30.0;          // ... up to 30 GeV^2 (beyond, tan(theta) loses x)
+constexpr double kLowFraction = 0.5;       // B -> K*: q2 < M^2/2 integrated in q2 (binned_rate)
 constexpr double kLogRatio = 2.0;          // outer pieces spanning more than this ratio: in log|x|
 constexpr double kMinGap = 1e-9;           // breakpoints closer than this (relative) are merged
 constexpr double kRoughTol = 1e-6;         // first pass: the scale of the total
 constexpr double kRoundoffSlack = 10.0;    // see acceptable() and integrate_piece()
 constexpr int kAttempts = 3;               // see integrate_piece()
 constexpr std::size_t kWorkspace = 20000;  // GSL subintervals per piece
+constexpr double kThresholdGrading = 4.0;  // B -> K*: breakpoints 4 m^2 (1 + 4^k) and 4^k GeV^2
+constexpr int kThresholdSteps = 40;        // ... for k = -kThresholdSteps .. 0 (photon pole 1/q2)
 
 Complex to_std(cplx c) { return {c.re, c.im}; }
 
@@ -125,16 +131,26 @@ Complex charm_loop_y(const SmInputs& sm, double q2) {
 
 // Everything a rate evaluation of one channel and lepton needs.
 struct ChannelContext {
-  ChannelContext(const PhysicsInputs& inputs, Channel, Lepton lepton)
+  ChannelContext(const PhysicsInputs& inputs, Channel c, Lepton l)
       : in(inputs),
+        channel(c),
+        lepton(l),
         ch(inputs.bplus_kplus),
-        m_l(inputs.m_lepton[static_cast<int>(lepton)]),
-        corrections(inputs.corrections) {}
+        m_B(c == Channel::B0Kstar0 ? inputs.b0_kstar0.m_B : inputs.bplus_kplus.m_B),
+        m_M(c == Channel::B0Kstar0 ? inputs.b0_kstar0.m_V : inputs.bplus_kplus.m_K),
+        m_l(inputs.m_lepton[static_cast<int>(l)]),
+        corrections(inputs.corrections) {
+    if (c != Channel::BplusKplus && c != Channel::B0Kstar0)
+      throw std::invalid_argument("reference: unknown channel");
+  }
   double q2_min() const { return 4.0 * m_l * m_l; }
-  double q2_max() const { return (ch.m_B - ch.m_K) * (ch.m_B - ch.m_K); }
+  double q2_max() const { return (m_B - m_M) * (m_B - m_M); }
 
   const PhysicsInputs& in;
-  const BToKInputs& ch;
+  Channel channel;
+  Lepton lepton;
+  const BToKInputs& ch;  // B -> K form factors (B+ -> K+ only)
+  double m_B, m_M;       // channel masses (kinematics)
   double m_l;
   CorrectionSplines corrections;
 };
@@ -149,11 +165,36 @@ Q2Point q2_point(const ChannelContext& c, double q2) {
   return {q2, q2 - c.q2_min(), c.q2_max() - q2};
 }
 
+// dGamma/dq2 [GeV^-1] of B0 -> K*0 l l for one CP mode: SM effective coefficients (Level 2, as
+// for B -> K) plus the shifts of the six K* directions c = (C9+, C10+, C9-, C10-, CS-, CP-):
+// C9 = C9eff + (c0 + c2)/2, C9' = (c0 - c2)/2, C10 = C10_SM + (c1 + c3)/2, C10' = (c1 - c3)/2,
+// CS - CS' = c4, CP - CP' = c5; then reference_bvll.cpp.
+double kstar_mode_density(const ChannelContext& c, const Q2Point& pt, const Shifts& np,
+                          bool cp_conjugate) {
+  const double q2 = pt.q2;
+  const SmInputs& sm = c.in.sm;
+  const int col = cp_conjugate ? 4 : 0;
+  const Complex dC7(c.corrections(col + 0, q2), c.corrections(col + 1, q2));
+  const Complex dC9(c.corrections(col + 2, q2), c.corrections(col + 3, q2));
+  bvll::Coefficients w;
+  w.C7 = sm.C7eff + dC7;
+  w.C7p = sm.C7peff;
+  w.C9 = sm.C9 + charm_loop_y(sm, q2) + dC9 + 0.5 * (np[0] + np[2]);
+  w.C9p = 0.5 * (np[0] - np[2]);
+  w.C10 = sm.C10 + 0.5 * (np[1] + np[3]);
+  w.C10p = 0.5 * (np[1] - np[3]);
+  w.CS_minus = np[4];
+  w.CP_minus = np[5];
+  const Complex xi = cp_conjugate ? std::conj(to_std(sm.xi_t)) : to_std(sm.xi_t);
+  return bvll::mode_density(c.in, c.lepton, q2, pt.above_min, pt.below_max, w, xi);
+}
+
 // dGamma/dq2 [GeV^-1] of the b -> s mode (cp_conjugate = false) or of its CP conjugate, with NP
 // shifts `np` already conjugated by the caller; flavio's helicity form [physics-bkll.md §5.2].
 double mode_density(const ChannelContext& c, const Q2Point& pt, const Shifts& np,
                     bool cp_conjugate) {
   if (pt.above_min <= 0.0 || pt.below_max < 0.0) return 0.0;
+  if (c.channel == Channel::B0Kstar0) return kstar_mode_density(c, pt, np, cp_conjugate);
   const double q2 = pt.q2;
   const SmInputs& sm = c.in.sm;
   const double mB = c.ch.m_B, mK = c.ch.m_K, m = c.m_l;
@@ -195,7 +236,7 @@ double cp_average(const ChannelContext& c, const Q2Point& pt, const Shifts& bs, 
 
 // Shifts c_k = a_k + b_k P of the b -> s mode and conj(a_k) + conj(b_k) P of its conjugate.
 void shifts_at(const DirCouplings& cp, Complex P, Shifts& bs, Shifts& bar) {
-  for (int k = 0; k < kBkDirs; ++k) {
+  for (int k = 0; k < kMaxDirs; ++k) {
     bs[k] = to_std(cp.a[k]) + to_std(cp.b[k]) * P;
     bar[k] = std::conj(to_std(cp.a[k])) + std::conj(to_std(cp.b[k])) * P;
   }
@@ -383,8 +424,17 @@ double integrate_piece(RateIntegrand f, const Piece& piece, double eps_abs, doub
 // 4 m_c^2 (pole mass, Y), the nodes of the correction splines (the tabulated two-loop corrections
 // have thresholds and kinks between 9 and 11.4 GeV^2, and the cubic pieces join with jumps of the
 // third derivative) and, for a smeared window, the bin edges and +-2, 4 r around them in |q|.
+// B -> K*: the photon pole makes the rate ~ beta(q2)/q2 near 4 m^2 (a scale of 4 m_e^2 = 1e-6
+// GeV^2 for electrons), so graded breakpoints 4 m^2 (1 + 4^k) and 4^k GeV^2 (k <= 0) lead the
+// adaptive rule into both the square-root end and the 1/q2 rise.
 std::vector<double> q2_features(const ChannelContext& c, const Bin& bin) {
   std::vector<double> f{4.0 * c.in.sm.m_c_pole * c.in.sm.m_c_pole};
+  if (c.channel == Channel::B0Kstar0)
+    for (int k = -kThresholdSteps; k <= 0; ++k) {
+      const double g = std::pow(kThresholdGrading, k);
+      f.push_back(c.q2_min() * (1.0 + g));
+      f.push_back(g);
+    }
   const CorrectionTable& table = c.in.corrections;
   for (int i = 0; i < table.n; ++i) f.push_back(table.q2[i]);
   if (bin.r > 0.0)
@@ -411,7 +461,7 @@ double cp_averaged_density(const PhysicsInputs& in, Channel channel, Lepton lept
                            const Shifts& c) {
   const ChannelContext ctx(in, channel, lepton);
   Shifts bar;
-  for (int k = 0; k < kBkDirs; ++k) bar[k] = std::conj(c[k]);
+  for (int k = 0; k < kMaxDirs; ++k) bar[k] = std::conj(c[k]);
   return cp_average(ctx, q2_point(ctx, q2), c, bar);
 }
 
@@ -428,6 +478,7 @@ double differential_rate(const PhysicsInputs& in, const RateTerm& t, const DirCo
 // when they span a large ratio of |x| (the tails of |P|^2 ~ 1/x^2 become exponentials), else
 // linearly (in q2 when the pole is far, so that x = q2 - M^2 is exact to rounding). All pieces are
 // positive; each is integrated to rel_tol of itself or of a first rough estimate of the total.
+// B -> K*: q2 below M^2/2 is a separate piece in q2 (photon pole and lepton threshold).
 double binned_rate(const PhysicsInputs& in, const RateTerm& t, const DirCouplings& cp,
                    const Pole& pole, double rel_tol) {
   // Failures are reported through return codes and thrown with context (process-wide setting).
@@ -440,16 +491,30 @@ double binned_rate(const PhysicsInputs& in, const RateTerm& t, const DirCoupling
   if (!(hi > lo)) return 0.0;
 
   const double M2 = pole.M2, g = pole.gamma;
+  const std::vector<double> features = q2_features(ctx, t.bin);
+  std::vector<Piece> pieces;
+  // B -> K*: the photon pole ~1/q2 and the lepton threshold (4 m_e^2 = 1e-6 GeV^2) need q2 itself
+  // as the variable (their scale, q2 - 4 m^2, is lost in theta or log|x| around a pole far above
+  // them): [lo, M^2/2] is a piece in q2 (there |x| >= M^2/2, the propagator is smooth), the rest
+  // as below.
+  if (ctx.channel == Channel::B0Kstar0 && kLowFraction * M2 > lo) {
+    const double cut = std::min(kLowFraction * M2, hi);
+    Piece p{Var::q2, {lo, cut}};
+    for (double f : features)
+      if (f > lo && f < cut) p.pts.push_back(f);
+    pieces.push_back(p);
+    lo = cut;
+  }
   const double xa = lo - M2, xb = hi - M2;
   std::vector<double> fx;  // features and the pole, in x, strictly inside (xa, xb)
-  for (double f : q2_features(ctx, t.bin))
+  for (double f : features)
     if (f - M2 > xa && f - M2 < xb) fx.push_back(f - M2);
   if (xa < 0.0 && xb > 0.0) fx.push_back(0.0);
 
   const auto inside = [](double v, double a, double b) { return v > a && v < b; };
-  std::vector<Piece> pieces;
   // Outer piece [u, v] in x, not containing the pole.
   const auto outer = [&](double u, double v) {
+    if (!(v > u)) return;
     const double near = std::min(std::abs(u), std::abs(v)),
                  far = std::max(std::abs(u), std::abs(v));
     if (far > kLogRatio * near) {

@@ -1,8 +1,9 @@
-// Independent CPU reference for the B -> K l l rate terms of the kernels (DESIGN §1, §4): per
-// call, GSL adaptive quadrature of the full CP-averaged |amplitude|^2 in flavio's helicity form
-// (physics-bkll.md §5.2) with the exact propagator. Shares only the plain-data input types with
-// the kernels (PhysicsInputs, RateTerm, DirCouplings, Pole), none of their physics or numerics.
-// Slow (milliseconds to seconds per call): for tests only.
+// Independent CPU reference for the B -> K l l and B0 -> K*0 l l rate terms of the kernels (DESIGN
+// §1, §4): per call, GSL adaptive quadrature of the full CP-averaged |amplitude|^2 in flavio's
+// helicity form (B -> K: physics-bkll.md §5.2; B -> K*: §6.4 and flavio's G-basis angular
+// function, reference_bvll.hpp) with the exact propagator. Shares only the plain-data input types
+// with the kernels (PhysicsInputs, RateTerm, DirCouplings, Pole), none of their physics or
+// numerics. Slow (milliseconds to seconds per call): for tests only.
 #pragma once
 #include <array>
 #include <complex>
@@ -13,13 +14,14 @@ namespace bscan::reference {
 
 using Complex = std::complex<double>;
 
-// New-physics shifts of the directions (C9 + C9', C10 + C10', CS + CS', CP + CP') at one q2
-// (flavio basis, CS and CP in GeV^-1).
-using Shifts = std::array<Complex, kBkDirs>;
+// New-physics shifts of the channel's directions at one q2 (flavio basis, CS and CP in GeV^-1):
+// B+ -> K+: (C9 + C9', C10 + C10', CS + CS', CP + CP') (entries 4, 5 unused);
+// B0 -> K*0: (C9 + C9', C10 + C10', C9 - C9', C10 - C10', CS - CS', CP - CP').
+using Shifts = std::array<Complex, kMaxDirs>;
 
 // CP-averaged 1/2 (dGamma/dq2 + dGammabar/dq2) [GeV^-1] at q2 for the b -> s shifts `c`; the
 // CP-conjugate mode gets conj(c) and the CP-conjugate SM corrections. Zero outside 4 m_l^2 < q2 <=
-// (m_B - m_K)^2.
+// (m_B - m_K(*))^2 (the channel's masses).
 double cp_averaged_density(const PhysicsInputs& in, Channel channel, Lepton lepton, double q2,
                            const Shifts& c);
 
