@@ -9,10 +9,15 @@
 #include <thrust/transform.h>
 #include <thrust/unique.h>
 
+#include <algorithm>
+
 #include "host/scan_problem.hpp"
 #include "kernels/scan_functors.hpp"
 
 namespace bscan {
+
+// Bound on the stage-1 table of one evaluation (one row per distinct pole and binned term).
+inline constexpr long long kResonantBudgetBytes = 64ll << 20;
 
 template <class Model, class Policy, template <class> class Vec>
 class ThrustScan {
@@ -48,26 +53,34 @@ class ThrustScan {
   }
 
   void evaluate(long long begin, long long count, double* host_out) {
-    const bool resonant = Model::wc_masks().resonant != 0u && tt_.n_binned > 0;
-    long long n_keys = 0;
-    if (resonant) {
-      keys_.resize(count);
-      thrust::transform(policy_, thrust::counting_iterator<long long>(begin),
-                        thrust::counting_iterator<long long>(begin + count), keys_.begin(),
-                        PoleKeyOf<Model>{g_});
-      thrust::sort(policy_, keys_.begin(), keys_.end());
-      n_keys = thrust::unique(policy_, keys_.begin(), keys_.end()) - keys_.begin();
-      res_.resize(n_keys * tt_.n_binned);
-      thrust::for_each(policy_, thrust::counting_iterator<long long>(0),
-                       thrust::counting_iterator<long long>(n_keys * tt_.n_binned),
-                       ResonantStage<Model>{in_, g_, tt_, raw(keys_), raw(res_)});
-    }
     out_.resize(static_cast<std::size_t>(n_ops_) * count);
-    thrust::for_each(
-        policy_, thrust::counting_iterator<long long>(0),
-        thrust::counting_iterator<long long>(count),
-        PointStage<Model>{in_, g_, tt_, raw(ops_), n_ops_, resonant ? raw(keys_) : nullptr, n_keys,
-                          resonant ? raw(res_) : nullptr, begin, count, raw(out_)});
+    const bool resonant = Model::wc_masks().resonant != 0u && tt_.n_binned > 0;
+    // The stage-1 table holds one row per distinct pole: cap it by evaluating the chunk in parts.
+    const long long part =
+        resonant ? std::max<long long>(
+                       1, kResonantBudgetBytes / (tt_.n_binned * sizeof(ResonantIntegrals)))
+                 : count;
+    for (long long s = 0; s < count; s += part) {
+      const long long n = std::min(part, count - s);
+      long long n_keys = 0;
+      if (resonant) {
+        keys_.resize(n);
+        thrust::transform(policy_, thrust::counting_iterator<long long>(begin + s),
+                          thrust::counting_iterator<long long>(begin + s + n), keys_.begin(),
+                          PoleKeyOf<Model>{g_});
+        thrust::sort(policy_, keys_.begin(), keys_.end());
+        n_keys = thrust::unique(policy_, keys_.begin(), keys_.end()) - keys_.begin();
+        res_.resize(n_keys * tt_.n_binned);
+        thrust::for_each(policy_, thrust::counting_iterator<long long>(0),
+                         thrust::counting_iterator<long long>(n_keys * tt_.n_binned),
+                         ResonantStage<Model>{in_, g_, tt_, raw(keys_), raw(res_)});
+      }
+      thrust::for_each(
+          policy_, thrust::counting_iterator<long long>(0), thrust::counting_iterator<long long>(n),
+          PointStage<Model>{in_, g_, tt_, raw(ops_), n_ops_, resonant ? raw(keys_) : nullptr,
+                            n_keys, resonant ? raw(res_) : nullptr, begin + s, count,
+                            raw(out_) + s});
+    }
     thrust::copy(out_.begin(), out_.end(), host_out);
   }
 

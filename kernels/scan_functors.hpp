@@ -100,7 +100,7 @@ struct ResonantStage {
   }
 };
 
-// Stage 2: all observables of point begin + i, written to out[o * count + i].
+// Stage 2: all observables of point begin + i, written to out[o * stride + i].
 template <class Model>
 struct PointStage {
   PhysicsInputs in;
@@ -111,7 +111,7 @@ struct PointStage {
   const long long* keys;  // sorted distinct pole keys of this chunk (null: no resonance)
   long long n_keys;
   const ResonantIntegrals* res;
-  long long begin, count;
+  long long begin, stride;
   double* out;
 
   BSCAN_HD void operator()(long long i) const {
@@ -172,7 +172,7 @@ struct PointStage {
           v = Model::quantity(in, p, op.quantity);
           break;
       }
-      out[o * count + i] = v;
+      out[o * stride + i] = v;
     }
   }
 };
