@@ -25,7 +25,21 @@ enum KstarDir : int {
 
 // What a K* term integrates: the rate, or one angular coefficient J_i (physics-bkll.md §6.2,
 // "theory" signs; the same decomposition holds for each, only the Hermitian form differs).
-enum KstarComponent : int { kRate = 0, kJ2s, kJ2c, kJ5, kJ6s, kJ6c };
+enum KstarComponent : int {
+  kRate = 0,
+  kJ1s,
+  kJ1c,
+  kJ2s,
+  kJ2c,
+  kJ3,
+  kJ4,
+  kJ5,
+  kJ6s,
+  kJ6c,
+  kJ7,
+  kJ8,
+  kJ9
+};
 
 BSCAN_HD inline double bv_q2_max(const BToVInputs& ch) {
   return (ch.m_B - ch.m_V) * (ch.m_B - ch.m_V);
@@ -60,27 +74,50 @@ BSCAN_HD inline Spectral bvll_spectral(const PhysicsInputs& in, const BToVInputs
   const double c7_perp = s2 * N * sqlam * 2.0 * in.sm.m_b / q2 * ff.T1;
   const double c7_par = -s2 * N * (mB * mB - mV * mV) * 2.0 * in.sm.m_b / q2 * ff.T2;
   const double c7_0 = -8.0 * N * mB * mV / sq * in.sm.m_b / (mB + mV) * ff.T23;
-  // M: the component = A^dagger M A (real symmetric). Amplitude order: perp L/R, par L/R, 0 L/R, t,
-  // S.
-  double M[kA][kA] = {};
+  // M: the component = A^dagger M A (Hermitian). Amplitude order: perp L/R, par L/R, 0 L/R, t, S.
+  cplx M[kA][kA] = {};
   auto re = [&M](int a, int b, double c) {  // adds c Re(A_a A_b^*)
-    M[a][b] += 0.5 * c;
-    M[b][a] += 0.5 * c;
+    M[a][b] += cplx{0.5 * c, 0.0};
+    M[b][a] += cplx{0.5 * c, 0.0};
   };
-  const double r = m / sq;
+  auto im = [&M](int a, int b, double c) {  // adds c Im(A_a A_b^*)
+    M[a][b] += cplx{0.0, 0.5 * c};
+    M[b][a] += cplx{0.0, -0.5 * c};
+  };
+  const double r = m / sq, ml2 = 4.0 * m * m / q2, b2s = beta2 / s2;
   switch (component) {
-    case kRate: {  // 3/4 (2 J1s + J1c) - 1/4 (2 J2s + J2c)
-      for (int i = 0; i < 6; ++i) M[i][i] = (3.0 + beta2) / 4.0;
-      for (int i = 0; i < 6; i += 2) re(i, i + 1, 6.0 * m * m / q2);
-      M[6][6] = 3.0 * m * m / q2;
-      M[7][7] = 0.75 * beta2;
+    case kRate:  // 3/4 (2 J1s + J1c) - 1/4 (2 J2s + J2c)
+      for (int i = 0; i < 6; ++i) re(i, i, (3.0 + beta2) / 4.0);
+      for (int i = 0; i < 6; i += 2) re(i, i + 1, 1.5 * ml2);
+      re(6, 6, 0.75 * ml2);
+      re(7, 7, 0.75 * beta2);
       break;
-    }
+    case kJ1s:
+      for (int i = 0; i < 4; ++i) re(i, i, (2.0 + beta2) / 4.0);
+      re(0, 1, ml2);
+      re(2, 3, ml2);
+      break;
+    case kJ1c:
+      re(4, 4, 1.0);
+      re(5, 5, 1.0);
+      re(6, 6, ml2);
+      re(4, 5, 2.0 * ml2);
+      re(7, 7, beta2);
+      break;
     case kJ2s:
-      for (int i = 0; i < 4; ++i) M[i][i] = beta2 / 4.0;
+      for (int i = 0; i < 4; ++i) re(i, i, beta2 / 4.0);
       break;
     case kJ2c:
-      M[4][4] = M[5][5] = -beta2;
+      re(4, 4, -beta2);
+      re(5, 5, -beta2);
+      break;
+    case kJ3:
+      for (int i = 0; i < 2; ++i) re(i, i, beta2 / 2.0);
+      for (int i = 2; i < 4; ++i) re(i, i, -beta2 / 2.0);
+      break;
+    case kJ4:
+      re(4, 2, b2s);
+      re(5, 3, b2s);
       break;
     case kJ5:  // sqrt2 beta [Re(A0L AperpL*) - Re(A0R AperpR*) - r Re((AparL + AparR) AS*)]
       re(4, 0, s2 * beta);
@@ -95,6 +132,20 @@ BSCAN_HD inline Spectral bvll_spectral(const PhysicsInputs& in, const BToVInputs
     case kJ6c:  // 4 beta r Re((A0L + A0R) AS*)
       re(4, 7, 4.0 * beta * r);
       re(5, 7, 4.0 * beta * r);
+      break;
+    case kJ7:  // sqrt2 beta [Im(A0L AparL*) - Im(A0R AparR*) + r Im((AperpL + AperpR) AS*)]
+      im(4, 2, s2 * beta);
+      im(5, 3, -s2 * beta);
+      im(0, 7, s2 * beta * r);
+      im(1, 7, s2 * beta * r);
+      break;
+    case kJ8:  // beta^2/sqrt2 sum Im(A0 Aperp*)
+      im(4, 0, b2s);
+      im(5, 1, b2s);
+      break;
+    case kJ9:  // beta^2 sum Im(Apar* Aperp) = beta^2 sum Im(Aperp Apar*)
+      im(0, 2, beta2);
+      im(1, 3, beta2);
       break;
   }
   // A = A0 + U c.
@@ -111,15 +162,16 @@ BSCAN_HD inline Spectral bvll_spectral(const PhysicsInputs& in, const BToVInputs
   U[6][kDirC10Minus] = pre_t;
   U[6][kDirCPMinus] = pre_t * q2 / (2.0 * m);
   U[7][kDirCSMinus] = pre_s;
-  double MU[kA][kKstarDirs] = {};
+  cplx MU[kA][kKstarDirs] = {};
   for (int i = 0; i < kA; ++i)
     for (int d = 0; d < kKstarDirs; ++d)
-      for (int j = 0; j < kA; ++j) MU[i][d] += M[i][j] * U[j][d];
+      for (int j = 0; j < kA; ++j)
+        if (U[j][d] != 0.0) MU[i][d] += U[j][d] * M[i][j];
   for (int d = 0; d < kKstarDirs; ++d)
     for (int e = 0; e < kKstarDirs; ++e) {
-      double q = 0.0;
+      cplx q{0.0, 0.0};
       for (int i = 0; i < kA; ++i) q += U[i][d] * MU[i][e];
-      out.Q[d][e] = {q, 0.0};
+      out.Q[d][e] = q;
     }
   const cplx Y = with_vector ? charm_loop_Y(in.sm, q2) : cplx{};
   const cplx C10{in.sm.C10, 0.0};
@@ -142,11 +194,11 @@ BSCAN_HD inline Spectral bvll_spectral(const PhysicsInputs& in, const BToVInputs
     double s = 0.0;
     for (int i = 0; i < kA; ++i)
       for (int j = 0; j < kA; ++j)
-        if (M[i][j] != 0.0) s += M[i][j] * (conj(A0[i]) * A0[j]).re;
+        if (M[i][j].re != 0.0 || M[i][j].im != 0.0) s += (conj(A0[i]) * M[i][j] * A0[j]).re;
     out.S[mode] = s;
     for (int d = 0; d < kKstarDirs; ++d) {
       cplx l{0.0, 0.0};
-      for (int i = 0; i < kA; ++i) l += MU[i][d] * conj(A0[i]);
+      for (int i = 0; i < kA; ++i) l += conj(A0[i]) * MU[i][d];
       out.L[mode][d] = l;
     }
   }

@@ -62,6 +62,27 @@ TEST(BvllRate, LevelOneByHand) {
   EXPECT_NEAR(dbr / 4.9967e-8, 1.0, 2e-4);  // the spec prints 5 digits
 }
 
+// All twelve angular coefficients at the Level-1 point (physics-bkll.md §8.2, GeV^-1, 7 digits).
+TEST(BvllRate, LevelOneAngularCoefficients) {
+  PhysicsInputs in = physics().inputs();
+  const std::vector<double> q2 = {0.0, 30.0}, zero(2 * kCorrectionColumns, 0.0);
+  in.corrections = {q2.data(), zero.data(), zero.data(), 2};
+  const std::pair<int, double> spec[] = {
+      {kJ1s, 3.679268e-21}, {kJ1c, 1.683726e-20}, {kJ2s, 1.223947e-21}, {kJ2c, -1.646346e-20},
+      {kJ3, -4.196959e-22}, {kJ4, 4.556207e-21},  {kJ5, -7.261592e-21}, {kJ6s, -3.231018e-21},
+      {kJ6c, 0.0},          {kJ7, 0.0},           {kJ8, 2.561607e-23},  {kJ9, -3.289870e-24},
+      {kRate, 2.165074e-20}};
+  for (const auto& [component, expected] : spec) {
+    RateTerm t{Channel::B0Kstar0, Lepton::mu, TermKind::differential, {}, 4.0};
+    t.component = component;
+    const double j =
+        term_rate(term_contact(in, t), nullptr, DirCouplings{}, TermKind::differential, {});
+    // 7 printed digits; J6c and J7 vanish (no scalar amplitude, no weak phase): 1e-12 of the rate.
+    EXPECT_NEAR(j, expected, std::max(1e-6 * std::fabs(expected), 2e-32))
+        << "component " << component;
+  }
+}
+
 // The same Level-1 point: F_L = 0.76041, P5' = -0.80883, A_FB = +0.11193 (LHCb sign), §8.2.
 TEST(BvllRate, LevelOneAngularByHand) {
   PhysicsInputs in = physics().inputs();
