@@ -15,24 +15,8 @@ namespace bscan {
 namespace {
 
 const nlohmann::json& bvll_reference() {
-  static const nlohmann::json j = [] {
-    std::ifstream in(test::source_dir() / "tests/data/flavio_reference_bvll.json");
-    return nlohmann::json::parse(in);
-  }();
+  static const nlohmann::json j = test::load_json("flavio_reference_bvll.json");
   return j;
-}
-
-std::map<std::string, double> wet_values(const nlohmann::json& wc) {
-  std::map<std::string, double> v;
-  for (const auto& [name, value] : wc.items()) {
-    if (value.is_array()) {
-      v[name] = value[0].get<double>();
-      v[name + "_im"] = value[1].get<double>();
-    } else {
-      v[name] = value.get<double>();
-    }
-  }
-  return v;
 }
 
 double bs(const std::string& model, const std::map<std::string, double>& v, const std::string& id) {
@@ -52,7 +36,7 @@ TEST(Bsll, MatchesFlavioEverywhere) {
     if (!point.at("obs").contains(key) || point.at("wc").contains("C7_bs") ||
         point.at("wc").contains("C7p_bs"))
       continue;  // no C7 in `wet` yet (it cannot change B_s -> l l anyway)
-    const double v = bs("wet", wet_values(point.at("wc")), key);
+    const double v = bs("wet", test::wet_values(point.at("wc")), key);
     EXPECT_NEAR(v / point.at("obs").at(key).get<double>(), 1.0, 1e-4)
         << key << " at " << point.at("wc").dump();
     ++n;

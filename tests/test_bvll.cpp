@@ -20,10 +20,7 @@ namespace {
 using test::physics;
 
 const nlohmann::json& ref() {
-  static const nlohmann::json j = [] {
-    std::ifstream in(test::source_dir() / "tests/data/flavio_reference_bvll.json");
-    return nlohmann::json::parse(in);
-  }();
+  static const nlohmann::json j = test::load_json("flavio_reference_bvll.json");
   return j;
 }
 
@@ -35,19 +32,6 @@ std::string bscan_id(const std::string& key) {
 double value(const std::string& model, const std::map<std::string, double>& v,
              const std::string& id) {
   return evaluate_point(find_model(model), physics(), v, {id})[0];
-}
-
-std::map<std::string, double> wet_values(const nlohmann::json& wc) {
-  std::map<std::string, double> v;
-  for (const auto& [name, x] : wc.items()) {
-    if (x.is_array()) {
-      v[name] = x[0].get<double>();
-      v[name + "_im"] = x[1].get<double>();
-    } else {
-      v[name] = x.get<double>();
-    }
-  }
-  return v;
 }
 
 // physics-bkll.md §8.2: Level 1 (C9 + Y, constant C7eff, no flavio corrections) at 4 GeV^2.

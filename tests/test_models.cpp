@@ -23,20 +23,6 @@ std::string bscan_id(std::string key) {
   return key.insert(k + 3, "+");
 }
 
-// wet parameters of a flavio point: "CP_bsmumu": x or [re, im].
-std::map<std::string, double> wet_values(const nlohmann::json& wc) {
-  std::map<std::string, double> v;
-  for (const auto& [name, value] : wc.items()) {
-    if (value.is_array()) {
-      v[name] = value[0].get<double>();
-      v[name + "_im"] = value[1].get<double>();
-    } else {
-      v[name] = value.get<double>();
-    }
-  }
-  return v;
-}
-
 double wet_value(const std::map<std::string, double>& v, const std::string& id) {
   return evaluate_point(find_model("wet"), physics(), v, {id})[0];
 }
@@ -45,7 +31,7 @@ double wet_value(const std::map<std::string, double>& v, const std::string& id) 
 // complex values): total within 2e-4 (same budget as the SM test).
 TEST(WetModel, AllPointsMatchFlavio) {
   for (const auto& point : flavio_reference().at("wet")) {
-    const auto values = wet_values(point.at("wc"));
+    const auto values = test::wet_values(point.at("wc"));
     for (const auto& [key, ref] : point.at("obs").items()) {
       const double v = wet_value(values, bscan_id(key));
       EXPECT_NEAR(v / ref.get<double>(), 1.0, 2e-4) << key << " at " << point.at("wc").dump();

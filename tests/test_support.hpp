@@ -2,7 +2,9 @@
 #pragma once
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "host/physics_data.hpp"
 
@@ -17,11 +19,29 @@ inline const PhysicsData& physics() {
 }
 
 inline const nlohmann::json& flavio_reference() {
-  static const nlohmann::json j = [] {
-    std::ifstream in(source_dir() / "tests/data/flavio_reference.json");
-    return nlohmann::json::parse(in);
-  }();
+  static const nlohmann::json j =
+      nlohmann::json::parse(std::ifstream(source_dir() / "tests/data/flavio_reference.json"));
   return j;
+}
+
+// A JSON file under tests/data/.
+inline nlohmann::json load_json(const std::string& name) {
+  std::ifstream in(source_dir() / "tests/data" / name);
+  return nlohmann::json::parse(in);
+}
+
+// `wet` parameters of a flavio point: "CP_bsmumu": x or [re, im] (-> "CP_bsmumu_im").
+inline std::map<std::string, double> wet_values(const nlohmann::json& wc) {
+  std::map<std::string, double> v;
+  for (const auto& [name, x] : wc.items()) {
+    if (x.is_array()) {
+      v[name] = x[0].get<double>();
+      v[name + "_im"] = x[1].get<double>();
+    } else {
+      v[name] = x.get<double>();
+    }
+  }
+  return v;
 }
 
 }  // namespace bscan::test
