@@ -65,6 +65,8 @@ ModelInfo make_alp() {
       {"BR(a->mumu)", "\\mathcal{B}(a\\to \\mu^+\\mu^-)", "1", AlpModel::BR_a_mumu},
       {"BR(B+->K+a)", "\\mathcal{B}(B^+\\to K^+ a)", "1", AlpModel::BR_Bplus_Kplus_a},
       {"BR(B0->K*0a)", "\\mathcal{B}(B^0\\to K^{*0} a)", "1", AlpModel::BR_B0_Kstar0_a},
+      {"delta_a_e", "\\Delta a_e", "1", AlpModel::delta_a_e},
+      {"delta_a_mu", "\\Delta a_\\mu", "1", AlpModel::delta_a_mu},
   };
   return {ModelKind::alp, "alp",
           "axion-like particle coupled to s-b, leptons and photons (paper 000)", std::move(p),

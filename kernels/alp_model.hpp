@@ -5,6 +5,7 @@
 #pragma once
 #include <cmath>
 
+#include "alp_g2.hpp"
 #include "bk_form_factors.hpp"
 #include "bsll.hpp"
 #include "bvll_form_factors.hpp"
@@ -25,6 +26,8 @@ struct AlpModel {
     BR_a_mumu,
     BR_Bplus_Kplus_a,
     BR_B0_Kstar0_a,
+    delta_a_e,
+    delta_a_mu,
     kNumQuantities
   };
 
@@ -54,7 +57,8 @@ struct AlpModel {
 
   // Gamma(a -> gamma gamma) = |c_eff|^2 m_a^3 / (4 pi), c_eff = c_gamma - alpha/(4 pi) sum_l c_ll
   // B1.
-  BSCAN_HD static double width_gamma_gamma(const PhysicsInputs& in, const double* p) {
+  // c_eff = c_gamma - alpha/(4 pi) sum_l c_ll B1(4 m_l^2 / m_a^2) [GeV^-1] (physics-models.md §A2).
+  BSCAN_HD static cplx photon_coupling_eff(const PhysicsInputs& in, const double* p) {
     constexpr double kPi = 3.14159265358979323846;
     cplx c{p[c_gamma], 0.0};
     for (int l = 0; l < kLeptons; ++l) {
@@ -62,7 +66,20 @@ struct AlpModel {
       const double tau = 4.0 * ml * ml / (p[m_a] * p[m_a]);
       c -= (in.alpha_em_0 / (4.0 * kPi) * c_ll(p, static_cast<Lepton>(l))) * loop_B1(tau);
     }
-    return norm2(c) * p[m_a] * p[m_a] * p[m_a] / (4.0 * kPi);
+    return c;
+  }
+
+  BSCAN_HD static double width_gamma_gamma(const PhysicsInputs& in, const double* p) {
+    constexpr double kPi = 3.14159265358979323846;
+    return norm2(photon_coupling_eff(in, p)) * p[m_a] * p[m_a] * p[m_a] / (4.0 * kPi);
+  }
+
+  // Delta a_l with c_aγγ + Delta c_aγγ taken as Re c_eff (the smooth interpolation of
+  // physics-models.md §A6 between paper 000 Eqs. 3.30 and 5.14) and Lambda = 4 pi f_a.
+  BSCAN_HD static double delta_a(const PhysicsInputs& in, const double* p, Lepton l) {
+    constexpr double kPi = 3.14159265358979323846;
+    return alp_delta_a(in.m_lepton[static_cast<int>(l)], p[m_a], c_ll(p, l),
+                       photon_coupling_eff(in, p).re, 4.0 * kPi * p[f_a]);
   }
 
   BSCAN_HD static double total_width(const PhysicsInputs& in, const double* p) {
@@ -137,6 +154,10 @@ struct AlpModel {
         return br_b_to_k_a(in.bplus_kplus, p);
       case BR_B0_Kstar0_a:
         return br_b_to_kstar_a(in.b0_kstar0, p);
+      case delta_a_e:
+        return delta_a(in, p, Lepton::e);
+      case delta_a_mu:
+        return delta_a(in, p, Lepton::mu);
       default:
         return NAN;
     }
