@@ -67,6 +67,8 @@ ModelInfo make_alp() {
       {"BR(B0->K*0a)", "\\mathcal{B}(B^0\\to K^{*0} a)", "1", AlpModel::BR_B0_Kstar0_a},
       {"delta_a_e", "\\Delta a_e", "1", AlpModel::delta_a_e},
       {"delta_a_mu", "\\Delta a_\\mu", "1", AlpModel::delta_a_mu},
+      {"DeltaMs", "\\Delta M_s", "ps^-1", AlpModel::DeltaMs},
+      {"DeltaMs/SM", "\\Delta M_s/\\Delta M_s^{\\rm SM}", "1", AlpModel::DeltaMs_over_SM},
   };
   return {ModelKind::alp, "alp",
           "axion-like particle coupled to s-b, leptons and photons (paper 000)", std::move(p),

@@ -196,8 +196,14 @@ PhysicsData load_physics_data(const std::filesystem::path& toml_file) {
   bv.A12.a[0] =
       bv.A0.a[0] * (bv.z_m_B * bv.z_m_B - bv.z_m_V * bv.z_m_V) / (8.0 * bv.z_m_B * bv.z_m_V);
   bv.T2.a[0] = bv.T1.a[0];
-  in.bs = {r.number("masses.m_Bs"), r.number("widths.Gamma_Bs"), r.number("decay_constants.f_Bs"),
-           r.number("widths.y_s")};
+  in.bs = {r.number("masses.m_Bs"),
+           r.number("widths.Gamma_Bs"),
+           r.number("decay_constants.f_Bs"),
+           r.number("widths.y_s"),
+           {r.number("mixing.M12_SM_re"), r.number("mixing.M12_SM_im")},
+           r.number("mixing.B2"),
+           r.number("mixing.B4"),
+           r.number("mixing.hbar")};
   const std::filesystem::path table = toml_file.parent_path() / r.string("sm_corrections.file");
   read_corrections_csv(table, d.q2_, d.y_);
   d.y2_ = natural_spline_second_derivatives(d.q2_, d.y_, kCorrectionColumns);

@@ -28,6 +28,8 @@ struct AlpModel {
     BR_B0_Kstar0_a,
     delta_a_e,
     delta_a_mu,
+    DeltaMs,
+    DeltaMs_over_SM,
     kNumQuantities
   };
 
@@ -142,6 +144,22 @@ struct AlpModel {
            (64.0 * kPi * mB2 * ch.m_B * ch.Gamma_B);
   }
 
+  // Tree-level ALP exchange in B_s mixing, heavy ALP (physics-models.md §A5, closed form):
+  // M12 = M12_SM + M_Bs^3 f_Bs^2 / (4 m_a^2) { ((m_b - m_s)/(m_b + m_s))^2 c+^2 (B4/4 - 5 B2/24)
+  //                                            - c-^2 (B4/4 + 5 B2/24) },  Delta M_s = 2 |M12|
+  //                                            [GeV].
+  // Applied for m_a > 1.2 M_Bs (as ALPaca); NaN below: no reliable prediction there (spec O5).
+  BSCAN_HD static double delta_ms(const PhysicsInputs& in, const double* p) {
+    const BsInputs& bs = in.bs;
+    if (p[m_a] < 1.2 * bs.m_Bs) return NAN;
+    const double r = (in.sm.m_b - in.sm.m_s) / (in.sm.m_b + in.sm.m_s);
+    const double cp = p[c_sb_plus], cm = p[c_sb_minus];
+    const double alp = bs.m_Bs * bs.m_Bs * bs.m_Bs * bs.f_Bs * bs.f_Bs / (4.0 * p[m_a] * p[m_a]) *
+                       (r * r * cp * cp * (bs.B4 / 4.0 - 5.0 * bs.B2 / 24.0) -
+                        cm * cm * (bs.B4 / 4.0 + 5.0 * bs.B2 / 24.0));
+    return 2.0 * std::sqrt(norm2(bs.M12_SM + cplx{alp, 0.0}));
+  }
+
   BSCAN_HD static double quantity(const PhysicsInputs& in, const double* p, int q) {
     switch (q) {
       case Gamma_a:
@@ -158,6 +176,10 @@ struct AlpModel {
         return delta_a(in, p, Lepton::e);
       case delta_a_mu:
         return delta_a(in, p, Lepton::mu);
+      case DeltaMs:  // in ps^-1
+        return delta_ms(in, p) * 1e-12 / in.bs.hbar;
+      case DeltaMs_over_SM:
+        return delta_ms(in, p) / (2.0 * std::sqrt(norm2(in.bs.M12_SM)));
       default:
         return NAN;
     }

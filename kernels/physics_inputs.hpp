@@ -32,7 +32,10 @@ struct BToVInputs {
 
 struct BsInputs {
   double m_Bs, Gamma_Bs, f_Bs;
-  double y_s;  // Delta Gamma_s / (2 Gamma_s)
+  double y_s;     // Delta Gamma_s / (2 Gamma_s)
+  cplx M12_SM;    // SM mixing amplitude [GeV]
+  double B2, B4;  // bag parameters of the SLL/SRR and SLR operators (flavio's convention)
+  double hbar;    // GeV s
 };
 
 // SM couplings at mu_b and the ingredients of the perturbative charm loop Y(q2).

@@ -165,6 +165,26 @@ TEST(AlpModel, LeptonWidthNormalisation) {
   EXPECT_NEAR(AlpModel::width_ll(in, p, Lepton::e) / (0.2 * beta), 1.0, 1e-12);
 }
 
+// B_s mixing, heavy ALP at m_a = 10 GeV: flavio 2.7 check values of physics-models.md §A5 (SM
+// 17.339 ps^-1; c- = 1e-5 -> 14.483, 3e-5 -> 8.420; c+ = 1e-5 -> 18.007, 3e-5 -> 23.352), within
+// 2e-4 (flavio's M12_SM is data to 4 digits). Below 1.2 M_Bs no prediction: NaN.
+TEST(AlpModel, BsMixingHeavyAlp) {
+  const ModelInfo& alp = find_model("alp");
+  auto dms = [&](double cp, double cm, double ma) {
+    return evaluate_point(alp, physics(), {{"m_a", ma}, {"c_sb_plus", cp}, {"c_sb_minus", cm}},
+                          {"DeltaMs"})[0];
+  };
+  EXPECT_NEAR(dms(0, 0, 10) / 17.339, 1.0, 2e-4);
+  EXPECT_NEAR(dms(0, 1e-5, 10) / 14.483, 1.0, 2e-4);
+  EXPECT_NEAR(dms(0, 3e-5, 10) / 8.420, 1.0, 2e-4);
+  EXPECT_NEAR(dms(1e-5, 0, 10) / 18.007, 1.0, 2e-4);
+  EXPECT_NEAR(dms(3e-5, 0, 10) / 23.352, 1.0, 2e-4);
+  EXPECT_TRUE(std::isnan(dms(1e-5, 0, 4.0)));
+  const auto ratio =
+      evaluate_point(alp, physics(), {{"m_a", 10.0}, {"c_sb_minus", 1e-5}}, {"DeltaMs/SM"});
+  EXPECT_NEAR(ratio[0], 14.483 / 17.339, 3e-4);
+}
+
 // B1 check values (physics-models.md §A2): muon loop at m_a = 0.3, 1, 2 GeV (3 decimals).
 TEST(AlpModel, PhotonLoopFunction) {
   const double mmu = physics().inputs().m_lepton[1];
