@@ -391,6 +391,32 @@ TEST(Reference, NarrowWidthLimit) {
   }
 }
 
+// One differential term at q2 with a random pole (Gamma/M log-uniform in [1e-18, 0.5], on q2 when
+// `on_pole`, else within 10 %) and random complex couplings in all of the channel's directions:
+// |kernel/reference - 1|, asserted against the contract.
+double differential_error(const PhysicsInputs& in, Channel ch, Lepton l, double q2, bool on_pole,
+                          std::mt19937_64& rng) {
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  const double gm = std::exp(std::log(1e-18) + u(rng) * std::log(0.5 / 1e-18));
+  const double M2 = on_pole ? q2 : q2 * (1.0 + (u(rng) - 0.5) * 0.2);
+  const Pole pole{M2, M2 * gm, true};
+  DirCouplings cp;
+  for (int k = 0; k < channel_dir_count(ch); ++k) {
+    cp.a[k] = {u(rng) - 0.5, u(rng) - 0.5};
+    cp.b[k] = {(u(rng) - 0.5) * pole.gamma, (u(rng) - 0.5) * pole.gamma};
+  }
+  const RateTerm t{ch, l, TermKind::differential, {}, q2};
+  const double x = q2 - M2, d = x * x + pole.gamma * pole.gamma;
+  const cplx P{x / d, -pole.gamma / d};
+  const double k = term_rate(term_contact(in, t), nullptr, cp, TermKind::differential, P);
+  const double r = reference::differential_rate(in, t, cp, pole);
+  const double err = std::abs(k / r - 1.0);
+  EXPECT_LE(err, kContract) << (ch == Channel::B0Kstar0 ? "B0->K*0 " : "B+->K+ ")
+                            << (l == Lepton::e ? "e" : "mu") << " q2 " << q2 << " M2 " << M2
+                            << " Gamma/M " << gm;
+  return err;
+}
+
 TEST(KernelVsReference, DifferentialTerms) {
   const PhysicsInputs& in = physics().inputs();
   std::mt19937_64 rng(20240611);
@@ -399,22 +425,7 @@ TEST(KernelVsReference, DifferentialTerms) {
   for (int i = 0; i < 200; ++i) {
     const Lepton l = i % 2 ? Lepton::mu : Lepton::e;
     const double q2 = q2_min(in, l) + (q2_max(in) - q2_min(in, l)) * u(rng);
-    const double gm = std::exp(std::log(1e-18) + u(rng) * std::log(0.5 / 1e-18));
-    const double M2 = i % 3 == 0 ? q2 : q2 * (1.0 + (u(rng) - 0.5) * 0.2);
-    const Pole pole{M2, M2 * gm, true};
-    DirCouplings cp;
-    for (int k = 0; k < kBkDirs; ++k) {
-      cp.a[k] = {u(rng) - 0.5, u(rng) - 0.5};
-      cp.b[k] = {(u(rng) - 0.5) * pole.gamma, (u(rng) - 0.5) * pole.gamma};
-    }
-    const RateTerm t{Channel::BplusKplus, l, TermKind::differential, {}, q2};
-    const double x = q2 - M2, d = x * x + pole.gamma * pole.gamma;
-    const cplx P{x / d, -pole.gamma / d};
-    const double k = term_rate(term_contact(in, t), nullptr, cp, TermKind::differential, P);
-    const double r = reference::differential_rate(in, t, cp, pole);
-    const double err = std::abs(k / r - 1.0);
-    worst = std::max(worst, err);
-    EXPECT_LE(err, kContract) << "q2 " << q2 << " M2 " << M2 << " Gamma/M " << gm;
+    worst = std::max(worst, differential_error(in, Channel::BplusKplus, l, q2, i % 3 == 0, rng));
   }
   std::printf("differential terms: worst |kernel/reference - 1| = %.3e\n", worst);
 }
@@ -853,23 +864,7 @@ TEST(KernelVsReference, KstarDifferentialTerms) {
     const double q2 = i % 4 < 2 ? qmin + (qmax - qmin) * u(rng)
                                 : qmin + std::exp(std::log(1e-9) + u(rng) * std::log(qmax / 1e-9));
     if (!(q2 < qmax)) continue;
-    const double gm = std::exp(std::log(1e-18) + u(rng) * std::log(0.5 / 1e-18));
-    const double M2 = i % 3 == 0 ? q2 : q2 * (1.0 + (u(rng) - 0.5) * 0.2);
-    const Pole pole{M2, M2 * gm, true};
-    DirCouplings cp;
-    for (int k = 0; k < kKstarDirs; ++k) {
-      cp.a[k] = {u(rng) - 0.5, u(rng) - 0.5};
-      cp.b[k] = {(u(rng) - 0.5) * pole.gamma, (u(rng) - 0.5) * pole.gamma};
-    }
-    const RateTerm t{Channel::B0Kstar0, l, TermKind::differential, {}, q2};
-    const double x = q2 - M2, d = x * x + pole.gamma * pole.gamma;
-    const cplx P{x / d, -pole.gamma / d};
-    const double k = term_rate(term_contact(in, t), nullptr, cp, TermKind::differential, P);
-    const double r = reference::differential_rate(in, t, cp, pole);
-    const double err = std::abs(k / r - 1.0);
-    worst = std::max(worst, err);
-    EXPECT_LE(err, kContract) << "B0->K*0 " << (l == Lepton::e ? "e" : "mu") << " q2 " << q2
-                              << " M2 " << M2 << " Gamma/M " << gm;
+    worst = std::max(worst, differential_error(in, Channel::B0Kstar0, l, q2, i % 3 == 0, rng));
   }
   std::printf("B0->K*0 differential terms: worst |kernel/reference - 1| = %.3e\n", worst);
 }
