@@ -5,6 +5,7 @@
 #include <thrust/system/omp/vector.h>
 
 #include "host/thrust_scan.hpp"
+#include "kernels/alp_cp_model.hpp"
 #include "kernels/alp_model.hpp"
 #include "kernels/wet_model.hpp"
 
@@ -21,9 +22,10 @@ class CpuBackend final : public Backend {
   CpuBackend(const ScanProblem& pb, int threads) : threads_(threads), scan_(pb, thrust::omp::par) {}
   std::string name() const override { return "cpu"; }
   std::string device() const override { return fmt::format("{} OpenMP threads", threads_); }
-  void evaluate(long long begin, long long count, double* out) override {
+  void evaluate(long long begin, long long count, double* out, float* pulls,
+                std::uint32_t* flags) override {
     omp_set_num_threads(threads_);
-    scan_.evaluate(begin, count, out);
+    scan_.evaluate(begin, count, out, pulls, flags);
   }
 
  private:
@@ -40,6 +42,8 @@ std::unique_ptr<Backend> make_cpu_backend(const ScanProblem& pb, int threads) {
       return std::make_unique<CpuBackend<AlpModel>>(pb, threads);
     case ModelKind::wet:
       return std::make_unique<CpuBackend<WetModel>>(pb, threads);
+    case ModelKind::alp_cp:
+      return std::make_unique<CpuBackend<AlpCpModel>>(pb, threads);
   }
   return nullptr;
 }

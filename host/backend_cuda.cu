@@ -4,6 +4,7 @@
 #include <thrust/system/cuda/vector.h>
 
 #include "host/thrust_scan.hpp"
+#include "kernels/alp_cp_model.hpp"
 #include "kernels/alp_model.hpp"
 #include "kernels/wet_model.hpp"
 
@@ -34,8 +35,9 @@ class CudaBackend final : public Backend {
       : device_(std::move(device)), scan_(pb, thrust::cuda::par.on(stream_.get())) {}
   std::string name() const override { return "cuda"; }
   std::string device() const override { return device_; }
-  void evaluate(long long begin, long long count, double* out) override {
-    scan_.evaluate(begin, count, out);
+  void evaluate(long long begin, long long count, double* out, float* pulls,
+                std::uint32_t* flags) override {
+    scan_.evaluate(begin, count, out, pulls, flags);
     cudaStreamSynchronize(stream_.get());
   }
 
@@ -60,6 +62,8 @@ std::unique_ptr<Backend> make_cuda_backend(const ScanProblem& pb, std::string& w
       return std::make_unique<CudaBackend<AlpModel>>(pb, prop.name);
     case ModelKind::wet:
       return std::make_unique<CudaBackend<WetModel>>(pb, prop.name);
+    case ModelKind::alp_cp:
+      return std::make_unique<CudaBackend<AlpCpModel>>(pb, prop.name);
   }
   return nullptr;
 }

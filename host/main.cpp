@@ -10,6 +10,7 @@
 #include "host/hdf5_writer.hpp"
 #include "host/model_registry.hpp"
 #include "host/observables.hpp"
+#include "host/plot_command.hpp"
 #include "host/point_command.hpp"
 #include "host/presets.hpp"
 #include "host/scan_driver.hpp"
@@ -72,7 +73,16 @@ int main(int argc, char** argv) {
   cmd_point->add_option("--observable", point.observables, "observable id (repeatable)");
   cmd_point->add_option("--preset", point.presets, "named observable list (repeatable)");
   cmd_point->add_option("--physics", point.physics, "physics data set (data/parameters/NAME.toml)");
+  cmd_point->add_option("--measurements", point.measurements,
+                        "measurement set for pulls and flags (default paper-2021; none: off)");
   cmd_point->add_flag("--json", point.json, "print one JSON object");
+
+  std::vector<std::string> plot_args;
+  CLI::App* cmd_plot =
+      app.add_subcommand("plot", "draw the allowed regions of a scan file (PNG or PDF)");
+  cmd_plot->add_option("args", plot_args, "OUT.h5 [-o FIG.png] [--x NAME --y NAME] ...")
+      ->required();
+  cmd_plot->prefix_command();  // everything after `plot` goes to the plotting program
 
   std::string validate_path;
   CLI::App* cmd_validate = app.add_subcommand("validate", "check a config without running it");
@@ -98,6 +108,8 @@ int main(int argc, char** argv) {
       fmt::print("{}\n", bscan::run_point(point));
     } else if (*cmd_validate) {
       fmt::print("{}\n", bscan::validate_config(validate_path));
+    } else if (*cmd_plot) {
+      return bscan::run_plot(plot_args);
     } else if (*cmd_list) {
       print_list(list_what, list_model);
     }

@@ -6,6 +6,7 @@
 #include <numbers>
 
 #include "host/errors.hpp"
+#include "kernels/alp_cp_model.hpp"
 #include "kernels/alp_model.hpp"
 #include "kernels/wet_model.hpp"
 
@@ -69,10 +70,40 @@ ModelInfo make_alp() {
       {"delta_a_mu", "\\Delta a_\\mu", "1", AlpModel::delta_a_mu},
       {"DeltaMs", "\\Delta M_s", "ps^-1", AlpModel::DeltaMs},
       {"DeltaMs/SM", "\\Delta M_s/\\Delta M_s^{\\rm SM}", "1", AlpModel::DeltaMs_over_SM},
+      {"Gamma_a/m_a", "\\Gamma_a/m_a", "1", AlpModel::Gamma_a_over_m_a},
+      {"eft_coupling", "\\max_i |c_i|", "1", AlpModel::eft_coupling},
+      {"delta_a_e_paper", "\\Delta a_e^{\\rm paper}", "1", AlpModel::delta_a_e_paper},
+      {"delta_a_mu_paper", "\\Delta a_\\mu^{\\rm paper}", "1", AlpModel::delta_a_mu_paper},
   };
   return {ModelKind::alp, "alp",
           "axion-like particle coupled to s-b, leptons and photons (paper 000)", std::move(p),
           std::move(q)};
+}
+
+ModelInfo make_alp_cp() {
+  std::vector<ParamInfo> p(AlpCpModel::kNumParams);
+  for (const bool tilde : {false, true})
+    for (const char* lep : {"ee", "mumu"})
+      for (const bool plus : {true, false}) {
+        const int i = (tilde ? AlpCpModel::CPplus_tilde_ee : AlpCpModel::CPplus_ee) +
+                      (std::string(lep) == "ee" ? 0 : 2) + (plus ? 0 : 1);
+        const char* sign = plus ? "plus" : "minus";
+        p[i] = {fmt::format("CP{}{}_{}", sign, tilde ? "_tilde" : "", lep),
+                tilde ? "GeV^2" : "1",
+                fmt::format("{}C_{{P{}}}^{{{}}}", tilde ? "\\tilde " : "", plus ? "+" : "-",
+                            std::string(lep) == "ee" ? "e" : "\\mu"),
+                0.0,
+                false,
+                tilde ? "light-ALP coefficient times GeV^2/(q2 - m_a^2 + i m_a Gamma_a) (Eq. 5.6)"
+                      : "contact coefficient, heavy ALP (Eqs. 3.5-3.9)"};
+      }
+  p[AlpCpModel::m_a] = {"m_a", "GeV", "m_a", 0.0, false, "pole mass of the tilde terms", true};
+  p[AlpCpModel::Gamma_a] = {"Gamma_a", "GeV", "\\Gamma_a", 0.0, false, "pole width", true};
+  return {ModelKind::alp_cp,
+          "alp_cp",
+          "paper 000's effective coefficients C_P+-^l (heavy) and C~_P+-^l (very light ALP)",
+          std::move(p),
+          {}};
 }
 
 }  // namespace
@@ -99,6 +130,8 @@ int ModelInfo::check_value(const std::string& n, double v, const std::string& wh
         fmt::format("{}: parameter '{}' must be a finite number, got {}", where, n, v));
   if (params[*idx].positive && !(v > 0.0))
     throw InputError(fmt::format("{}: parameter '{}' must be > 0, got {}", where, n, v));
+  if (params[*idx].non_negative && v < 0.0)
+    throw InputError(fmt::format("{}: parameter '{}' must be >= 0, got {}", where, n, v));
   return *idx;
 }
 
@@ -110,14 +143,14 @@ std::vector<double> ModelInfo::resolve(const std::map<std::string, double>& valu
 }
 
 const std::vector<ModelInfo>& all_models() {
-  static const std::vector<ModelInfo> models = {make_wet(), make_alp()};
+  static const std::vector<ModelInfo> models = {make_wet(), make_alp(), make_alp_cp()};
   return models;
 }
 
 const ModelInfo& find_model(const std::string& name) {
   for (const ModelInfo& m : all_models())
     if (m.name == name) return m;
-  throw InputError(fmt::format("unknown model '{}' (known: wet, alp)", name));
+  throw InputError(fmt::format("unknown model '{}' (known: wet, alp, alp_cp)", name));
 }
 
 }  // namespace bscan

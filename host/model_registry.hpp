@@ -8,13 +8,14 @@
 
 namespace bscan {
 
-enum class ModelKind { wet, alp };
+enum class ModelKind { wet, alp, alp_cp };
 
 struct ParamInfo {
   std::string name, unit, latex;
   double default_value;
   bool positive;  // must be > 0 (masses, scales); otherwise any finite real
   std::string description;
+  bool non_negative = false;  // must be >= 0 (widths, masses that may vanish)
 };
 
 struct QuantityInfo {

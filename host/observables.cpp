@@ -115,6 +115,32 @@ ObservableSpec parse_observable(const std::string& id, const ModelInfo& model,
     if (name == "AFB") return {id, latex, "1", OpKind::afb, {with(kJ6s), with(kJ6c), with(kRate)}};
     return {id, latex, "1", OpKind::p5p, {with(kJ5), with(kJ2s), with(kJ2c)}};
   }
+  static const std::regex on_shell(R"(^BR\((B\+->K\+|B0->K\*0)a\((ee|mumu)\)\)\[)" +
+                                   std::string(kNum) + "," + kNum + R"(\](\{smear\})?$)");
+  if (std::regex_match(id, m, on_shell)) {
+    // BR(B -> X a) BR(a -> l l) times the fraction of the peak inside the m_a^2 window (paper 000
+    // Eq. 4.18): the quantity resonance searches bound.
+    if (!model.quantity("BR(a->ee)"))
+      throw InputError(
+          fmt::format("observable '{}': model '{}' has no on-shell particle", id, model.name));
+    const Channel c = channel_of(m[1]);
+    const Lepton l = lepton_of(m[2]);
+    ObservableSpec s{id,
+                     fmt::format("\\mathcal{{B}}({}a)\\,\\mathcal{{B}}(a\\to {})_{{[{},{}]}}",
+                                 channel_latex(c), lepton_latex(l), m[3].str(), m[4].str()),
+                     "1",
+                     OpKind::on_shell,
+                     {},
+                     1.0,
+                     static_cast<int>(c)};
+    s.lepton = static_cast<int>(l);
+    s.bin = make_bin(id, to_number(m[3]), to_number(m[4]), m[5].matched, l, res);
+    return s;
+  }
+  if (const std::optional<int> k = model.param_index(id)) {
+    const ParamInfo& p = model.params[*k];
+    return {id, p.latex, p.unit, OpKind::parameter, {}, 1.0, *k};
+  }
   static const std::regex bsll(R"(^BR\(Bs->(ee|mumu)\)$)");
   if (std::regex_match(id, m, bsll)) {
     const Lepton l = lepton_of(m[1]);
@@ -140,7 +166,13 @@ std::vector<std::string> observable_grammar(const ModelInfo& model) {
       "dBR/dq2(B+->K+ee)[q2]         differential branching ratio [GeV^-2] (also mumu)",
       "RK[q2min,q2max]               BR(mumu)/BR(ee) in the bin; {smear} allowed",
       "BR(Bs->mumu), BR(Bs->ee)      time-integrated (untagged) branching ratio",
+      "BR(B0->K*0ee)[..], RKstar[..], FL/AFB/P5p(B0->K*0mumu)[q2min,q2max] or [q2]   B0->K*0",
+      "PARAMETER                     any parameter of the model, e.g. m_a",
   };
+  if (model.quantity("BR(a->ee)"))
+    out.push_back(
+        "BR(B+->K+a(ee))[m2min,m2max]  BR(B->X a) BR(a->ll) x fraction of the peak in the m_a^2 "
+        "window ({smear}: Gaussian); also B0->K*0, mumu");
   for (const QuantityInfo& q : model.quantities)
     out.push_back(fmt::format("{:<30}model quantity [{}]", q.id, q.unit));
   return out;
@@ -155,7 +187,8 @@ CompiledObservables compile_observables(const std::vector<ObservableSpec>& specs
     return static_cast<int>(out.terms.size() - 1);
   };
   for (const ObservableSpec& s : specs) {
-    ObservableOp op{s.kind, -1, -1, -1, s.quantity, s.scale};
+    ObservableOp op{s.kind, -1, -1, -1, s.quantity, s.scale, s.bin};
+    if (s.kind == OpKind::on_shell) op.t0 = s.lepton;
     if (!s.terms.empty()) op.t0 = index_of(s.terms[0]);
     if (s.terms.size() > 1) op.t1 = index_of(s.terms[1]);
     if (s.terms.size() > 2) op.t2 = index_of(s.terms[2]);

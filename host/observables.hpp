@@ -21,6 +21,8 @@ struct ObservableSpec {
   std::vector<RateTerm> terms;  // the rate terms its op reads, in the op's order (t0, t1, t2)
   double scale = 1.0;
   int quantity = -1;
+  int lepton = 0;  // on_shell
+  Bin bin{};       // on_shell: the m_a^2 window
 };
 
 // Parses an id for a model; throws InputError naming the id (and why) when it is not valid.

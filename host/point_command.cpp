@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "host/constraints.hpp"
 #include "host/errors.hpp"
 #include "host/presets.hpp"
 #include "host/scan_config.hpp"
@@ -33,17 +35,25 @@ double parse_value(const std::string& text, const std::string& where) {
   return v;
 }
 
-}  // namespace
-
-std::vector<double> evaluate_point(const ModelInfo& model, const PhysicsData& physics,
-                                   const std::map<std::string, double>& values,
-                                   const std::vector<std::string>& ids) {
+// A one-point problem with the observables `ids` (no constraints yet, no stage 0 yet).
+ScanProblem point_problem(const ModelInfo& model, const PhysicsData& physics,
+                          const std::map<std::string, double>& values,
+                          const std::vector<std::string>& ids) {
   ScanProblem pb;
   pb.model = &model;
   pb.physics = &physics;
   pb.fixed = model.resolve(values);
   for (const std::string& id : ids)
     pb.observables.push_back(parse_observable(id, model, SmearingResolutions{}, physics.inputs()));
+  return pb;
+}
+
+}  // namespace
+
+std::vector<double> evaluate_point(const ModelInfo& model, const PhysicsData& physics,
+                                   const std::map<std::string, double>& values,
+                                   const std::vector<std::string>& ids) {
+  ScanProblem pb = point_problem(model, physics, values, ids);
   prepare_terms(pb);
   std::vector<double> out(ids.size());
   make_cpu_backend(pb, 1)->evaluate(0, 1, out.data());
@@ -68,21 +78,41 @@ std::string run_point(const PointOptions& opt) {
     for (const std::string& o : find_preset(name, model.name, "--preset").observables)
       if (std::find(ids.begin(), ids.end(), o) == ids.end()) ids.push_back(o);
   if (ids.empty()) ids = default_observables(model);
-  const std::vector<double> out = evaluate_point(model, physics, values, ids);
-  const std::vector<double> fixed = model.resolve(values);
+  ScanProblem pb = point_problem(model, physics, values, ids);
+  ConstraintOptions copt;
+  if (opt.measurements != "none") copt.measurements = opt.measurements;
+  std::vector<std::string> skipped;
+  plan_constraints(pb, copt, ".", SmearingResolutions{}, skipped);
+  prepare_terms(pb);
+  std::vector<double> out(pb.observables.size());
+  std::vector<float> pulls(pb.pull_names.size());
+  std::vector<std::uint32_t> flags(pb.flag_words());
+  make_cpu_backend(pb, 1)->evaluate(0, 1, out.data(), pulls.data(), flags.data());
+  auto flag = [&](std::size_t b) { return (flags[b / 32] >> (b % 32) & 1u) != 0; };
 
   if (opt.json) {
     nlohmann::ordered_json j;
     j["model"] = model.name;
     for (std::size_t i = 0; i < model.params.size(); ++i)
-      j["parameters"][model.params[i].name] = fixed[i];
+      j["parameters"][model.params[i].name] = pb.fixed[i];
     j["observables"] = nlohmann::ordered_json::object();
     for (std::size_t i = 0; i < ids.size(); ++i) j["observables"][ids[i]] = out[i];
+    j["measurement_set"] = opt.measurements;
+    j["pulls"] = nlohmann::ordered_json::object();
+    for (std::size_t k = 0; k < pulls.size(); ++k)  // NaN (no prediction) becomes null
+      j["pulls"][pb.pull_names[k]] =
+          std::isnan(pulls[k]) ? nlohmann::ordered_json() : nlohmann::ordered_json(pulls[k]);
+    j["flags"] = nlohmann::ordered_json::object();
+    for (std::size_t b = 0; b < pb.flag_names.size(); ++b) j["flags"][pb.flag_names[b]] = flag(b);
     return j.dump(2);
   }
   std::string text;
   for (std::size_t i = 0; i < ids.size(); ++i)
     text += fmt::format("{:<32} {:.8g}\n", ids[i], out[i]);
+  for (std::size_t k = 0; k < pulls.size(); ++k)
+    text += fmt::format("{:<32} {:.4g}\n", "pull_" + pb.pull_names[k], pulls[k]);
+  for (std::size_t b = 0; b < pb.flag_names.size(); ++b)
+    text += fmt::format("{:<32} {}\n", pb.flag_names[b], flag(b) ? "yes" : "no");
   return text;
 }
 

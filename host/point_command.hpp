@@ -15,6 +15,7 @@ struct PointOptions {
   std::vector<std::string> observables;
   std::vector<std::string> presets;
   std::string physics = "flavio-2.7";
+  std::string measurements = "paper-2021";  // constraints to evaluate; "none": no constraints
   bool json = false;
 };
 
@@ -23,7 +24,8 @@ std::vector<double> evaluate_point(const ModelInfo& model, const PhysicsData& ph
                                    const std::map<std::string, double>& values,
                                    const std::vector<std::string>& ids);
 
-// Returns the text to print (a JSON object with --json, else one line per observable).
+// Returns the text to print (a JSON object with --json: "observables", "pulls", "flags"; else one
+// line per observable, pull and flag).
 std::string run_point(const PointOptions& opt);
 
 }  // namespace bscan

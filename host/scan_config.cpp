@@ -1,84 +1,25 @@
 #include "host/scan_config.hpp"
 
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include <algorithm>
 #include <cmath>
 #include <fstream>
-#include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-#include <valijson/adapters/nlohmann_json_adapter.hpp>
-#include <valijson/schema.hpp>
-#include <valijson/schema_parser.hpp>
-#include <valijson/validation_results.hpp>
-#include <valijson/validator.hpp>
 
 #include "host/errors.hpp"
 #include "host/grid.hpp"
 #include "host/model_registry.hpp"
 #include "host/presets.hpp"
+#include "host/toml_json.hpp"
 #include "schema_text.hpp"
 
 namespace bscan {
 namespace {
 
 using nlohmann::json;
-
-// JSON image of a TOML document (what the schema checks). NaN and infinities stay numbers here and
-// are rejected by the semantic checks with the key's name.
-json to_json(const toml::node& node) {
-  if (const toml::table* t = node.as_table()) {
-    json out = json::object();
-    for (const auto& [k, v] : *t) out[std::string(k.str())] = to_json(v);
-    return out;
-  }
-  if (const toml::array* a = node.as_array()) {
-    json out = json::array();
-    for (const toml::node& v : *a) out.push_back(to_json(v));
-    return out;
-  }
-  if (auto v = node.value_exact<int64_t>()) return *v;
-  if (auto v = node.value_exact<double>()) return *v;
-  if (auto v = node.value_exact<bool>()) return *v;
-  if (auto v = node.value_exact<std::string>()) return *v;
-  return "(TOML date/time)";  // the schema accepts no dates or times: reported with the key
-}
-
-// valijson context ["<root>", "[axes]", "[0]", "[min]"] -> "axes[0].min".
-std::string key_path(const std::vector<std::string>& context) {
-  std::string out;
-  for (const std::string& c : context) {
-    if (c == "<root>" || c.size() < 2) continue;
-    const std::string inner = c.substr(1, c.size() - 2);
-    const bool index = !inner.empty() && inner.find_first_not_of("0123456789") == std::string::npos;
-    out += index ? "[" + inner + "]" : (out.empty() ? inner : "." + inner);
-  }
-  return out.empty() ? "(top level)" : out;
-}
-
-void validate_schema(const json& doc, const std::string& origin) {
-  static const json schema_doc = json::parse(kScanConfigSchema);
-  static const std::unique_ptr<valijson::Schema> schema = [] {
-    auto s = std::make_unique<valijson::Schema>();
-    valijson::SchemaParser parser;
-    valijson::adapters::NlohmannJsonAdapter adapter(schema_doc);
-    parser.populateSchema(adapter, *s);
-    return s;
-  }();
-  valijson::Validator validator;
-  valijson::ValidationResults results;
-  valijson::adapters::NlohmannJsonAdapter target(doc);
-  if (validator.validate(*schema, target, &results)) return;
-  // The most specific error (deepest key) is the useful one; oneOf adds generic parents.
-  const valijson::ValidationResults::Error* best = nullptr;
-  for (const auto& e : results)
-    if (best == nullptr || e.context.size() > best->context.size()) best = &e;
-  throw InputError(
-      fmt::format("{}: key '{}': {}", origin, key_path(best->context), best->description));
-}
 
 double finite(double v, const std::string& origin, const std::string& key) {
   if (!std::isfinite(v))
@@ -133,15 +74,8 @@ void check_against_model(const ScanConfig& c, const std::string& origin) {
 }  // namespace
 
 ScanConfig parse_config(const std::string& text, const std::string& origin) {
-  toml::table root;
-  try {
-    root = toml::parse(text, origin);
-  } catch (const toml::parse_error& e) {
-    throw InputError(
-        fmt::format("{}: line {}: {}", origin, e.source().begin.line, e.description()));
-  }
-  const json doc = to_json(root);
-  validate_schema(doc, origin);
+  const json doc = toml_to_json(parse_toml(text, origin));
+  validate_json(doc, kScanConfigSchema, origin);
   ScanConfig c;
   c.text = text;
   c.model = doc.at("model").get<std::string>();
@@ -166,6 +100,28 @@ ScanConfig parse_config(const std::string& text, const std::string& origin) {
     c.smearing.r_e = finite(doc["smearing"].value("r_e", c.smearing.r_e), origin, "smearing.r_e");
     c.smearing.r_mu =
         finite(doc["smearing"].value("r_mu", c.smearing.r_mu), origin, "smearing.r_mu");
+  }
+  if (doc.contains("options")) {
+    const json& o = doc["options"];
+    c.options.photon_width = o.value("photon_width", c.options.photon_width);
+    c.options.on_shell_interference =
+        o.value("on_shell_interference", c.options.on_shell_interference);
+    c.smear_non_resonant = o.value("smear_non_resonant", false);
+  }
+  if (doc.contains("constraints")) {
+    const json& k = doc["constraints"];
+    ConstraintOptions& o = c.constraints;
+    o.measurements = k.at("measurements").get<std::string>();
+    o.only = k.value("only", std::vector<std::string>{});
+    o.skip = k.value("skip", std::vector<std::string>{});
+    o.smear = k.value("smear", false);
+    o.g2_paper = k.value("g2", std::string("full")) == "paper";
+    if (k.contains("theory_errors"))
+      for (const auto& [g, v] : k["theory_errors"].items())
+        o.theory_errors[g] = finite(v.get<double>(), origin, "constraints.theory_errors." + g);
+    if (k.contains("thresholds"))
+      for (const auto& [n, v] : k["thresholds"].items())
+        o.thresholds[n] = finite(v.get<double>(), origin, "constraints.thresholds." + n);
   }
   check_against_model(c, origin);
   return c;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "host/constraints.hpp"
 #include "host/observables.hpp"
 
 namespace bscan {
@@ -28,6 +29,9 @@ struct ScanConfig {
   long long chunk_size = 1 << 16;
   bool float32 = false;
   SmearingResolutions smearing;
+  ModelOptions options;             // [options]
+  bool smear_non_resonant = false;  // [options] smear_non_resonant
+  ConstraintOptions constraints;    // [constraints]
 };
 
 // Reads and validates a config file; throws InputError naming the file and the key.

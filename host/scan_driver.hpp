@@ -18,8 +18,15 @@ struct RunOptions {
   bool progress = false;  // also when stderr is not a terminal
 };
 
-// Observables and axes of a config resolved against its model; errors name the config key.
-ScanProblem build_problem(const ScanConfig& c, const PhysicsData& physics);
+// Observables, constraints and axes of a config resolved against its model; errors name the
+// config key. `skipped` gets the constraints the model cannot evaluate.
+ScanProblem build_problem(const ScanConfig& c, const PhysicsData& physics,
+                          std::vector<std::string>& skipped, std::string& measurement_set);
+inline ScanProblem build_problem(const ScanConfig& c, const PhysicsData& physics) {
+  std::vector<std::string> skipped;
+  std::string set;
+  return build_problem(c, physics, skipped, set);
+}
 
 // Runs a scan; returns the path of the complete output file. Throws InputError / OutputError.
 std::filesystem::path run_scan(const RunOptions& opt);

@@ -15,8 +15,11 @@ void prepare_terms(ScanProblem& pb) {
   const PhysicsInputs& in = pb.physics->inputs();
   pb.contact.assign(pb.compiled.terms.size(), Spectral{});
 #pragma omp parallel for schedule(dynamic)
-  for (std::size_t t = 0; t < pb.compiled.terms.size(); ++t)
-    pb.contact[t] = term_contact(in, pb.compiled.terms[t]);
+  for (std::size_t t = 0; t < pb.compiled.terms.size(); ++t) {
+    RateTerm term = pb.compiled.terms[t];
+    if (!pb.smear_non_resonant) term.bin.r = 0.0;  // paper 000 smears the resonance only
+    pb.contact[t] = term_contact(in, term);
+  }
 }
 
 std::unique_ptr<Backend> make_backend(BackendChoice choice, const ScanProblem& pb, int threads,

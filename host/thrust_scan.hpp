@@ -27,6 +27,7 @@ class ThrustScan {
   ThrustScan(const ScanProblem& pb, Policy policy) : policy_(policy) {
     const PhysicsData& ph = *pb.physics;
     in_ = ph.inputs();
+    in_.options = pb.options;
     q2_ = Vec<double>(ph.table_q2().begin(), ph.table_q2().end());
     y_ = Vec<double>(ph.table_values().begin(), ph.table_values().end());
     y2_ = Vec<double>(ph.table_second_derivatives().begin(), ph.table_second_derivatives().end());
@@ -50,9 +51,14 @@ class ThrustScan {
     ops_ = Vec<ObservableOp>(pb.compiled.ops.begin(), pb.compiled.ops.end());
     tt_ = {raw(terms_), raw(contact_), raw(slot_), static_cast<int>(terms.size()), n_binned};
     n_ops_ = static_cast<int>(pb.compiled.ops.size());
+    cons_ = Vec<ConstraintOp>(pb.constraints.begin(), pb.constraints.end());
+    n_pulls_ = static_cast<int>(pb.pull_names.size());
+    n_words_ = pb.flag_words();
+    bit_allowed_ = pb.bit_allowed_2s;
   }
 
-  void evaluate(long long begin, long long count, double* host_out) {
+  void evaluate(long long begin, long long count, double* host_out, float* host_pulls,
+                std::uint32_t* host_flags) {
     out_.resize(static_cast<std::size_t>(n_ops_) * count);
     const bool resonant = Model::wc_masks().resonant != 0u && tt_.n_binned > 0;
     // The stage-1 table holds one row per distinct pole: cap it by evaluating the chunk in parts.
@@ -82,6 +88,15 @@ class ThrustScan {
                             raw(out_) + s});
     }
     thrust::copy(out_.begin(), out_.end(), host_out);
+    if (cons_.empty()) return;
+    pulls_.resize(static_cast<std::size_t>(n_pulls_) * count);
+    flags_.resize(static_cast<std::size_t>(n_words_) * count);
+    thrust::for_each(policy_, thrust::counting_iterator<long long>(0),
+                     thrust::counting_iterator<long long>(count),
+                     ConstraintStage{raw(cons_), static_cast<int>(cons_.size()), n_words_,
+                                     bit_allowed_, raw(out_), count, raw(pulls_), raw(flags_)});
+    if (host_pulls != nullptr) thrust::copy(pulls_.begin(), pulls_.end(), host_pulls);
+    if (host_flags != nullptr) thrust::copy(flags_.begin(), flags_.end(), host_flags);
   }
 
  private:
@@ -94,7 +109,7 @@ class ThrustScan {
   PhysicsInputs in_{};
   GridView g_{};
   TermTable tt_{};
-  int n_ops_ = 0;
+  int n_ops_ = 0, n_pulls_ = 0, n_words_ = 0, bit_allowed_ = -1;
   Vec<double> q2_, y_, y2_;
   Vec<double> axis_values_[kMaxAxes];
   Vec<RateTerm> terms_;
@@ -104,6 +119,9 @@ class ThrustScan {
   Vec<long long> keys_;
   Vec<ResonantIntegrals> res_;
   Vec<double> out_;
+  Vec<ConstraintOp> cons_;
+  Vec<float> pulls_;
+  Vec<std::uint32_t> flags_;
 };
 
 }  // namespace bscan

@@ -30,6 +30,10 @@ struct AlpModel {
     delta_a_mu,
     DeltaMs,
     DeltaMs_over_SM,
+    Gamma_a_over_m_a,
+    eft_coupling,
+    delta_a_e_paper,
+    delta_a_mu_paper,
     kNumQuantities
   };
 
@@ -84,8 +88,42 @@ struct AlpModel {
                        photon_coupling_eff(in, p).re, 4.0 * kPi * p[f_a]);
   }
 
+  // Paper 000's simplified Delta a_l (Eqs. 3.28-3.30; 5.12-5.14 for the muon below 2 m_mu): the
+  // ALP-photon diagram only, A_l (c_gamma + Delta c) c_ll with A_l = m_l^2/(2 pi^2) (ln(Lambda^2 /
+  // m_a^2) - 3/2), or A~_mu = m_mu^2/(2 pi^2) (ln(Lambda^2/m_mu^2) - 1) and Delta c~ = -alpha/(4
+  // pi) c_ee.
+  BSCAN_HD static double delta_a_paper(const PhysicsInputs& in, const double* p, Lepton l) {
+    constexpr double kPi = 3.14159265358979323846;
+    const double ml = in.m_lepton[static_cast<int>(l)];
+    const double m_mu = in.m_lepton[static_cast<int>(Lepton::mu)];
+    const double lambda = 4.0 * kPi * p[f_a], k = in.alpha_em_0 / (4.0 * kPi);
+    const bool very_light = l == Lepton::mu && p[m_a] < 2.0 * m_mu;
+    const double a = ml * ml / (2.0 * kPi * kPi) *
+                     (very_light ? std::log(lambda * lambda / (ml * ml)) - 1.0
+                                 : std::log(lambda * lambda / (p[m_a] * p[m_a])) - 1.5);
+    const double dc = very_light ? -k * p[c_ee] : -k * (p[c_ee] + p[c_mumu]);
+    return a * (p[c_gamma] + dc) * c_ll(p, l);
+  }
+
+  // Largest dimensionless coupling |c_i| = |c_i / f_a| f_a (EFT validity, paper 000 Sect. 3.2.1).
+  BSCAN_HD static double max_coupling(const double* p) {
+    double c = 0.0;
+    const int couplings[] = {c_sb_plus, c_sb_minus, c_ee, c_mumu, c_gamma};
+    for (int i : couplings) c = std::fmax(c, std::fabs(p[i]));
+    return c * p[f_a];
+  }
+
   BSCAN_HD static double total_width(const PhysicsInputs& in, const double* p) {
-    return width_ll(in, p, Lepton::e) + width_ll(in, p, Lepton::mu) + width_gamma_gamma(in, p);
+    const double g = in.options.photon_width ? width_gamma_gamma(in, p) : 0.0;
+    return width_ll(in, p, Lepton::e) + width_ll(in, p, Lepton::mu) + g;
+  }
+
+  // BR(B -> X a) BR(a -> l l): the on-shell rate that resonance searches bound (paper 000 Eq. 4.1).
+  BSCAN_HD static double on_shell_br(const PhysicsInputs& in, const double* p, Channel c,
+                                     Lepton l) {
+    const double prod = c == Channel::BplusKplus ? br_b_to_k_a(in.bplus_kplus, p)
+                                                 : br_b_to_kstar_a(in.b0_kstar0, p);
+    return prod > 0.0 ? prod * width_ll(in, p, l) / total_width(in, p) : 0.0;
   }
 
   BSCAN_HD static Pole pole(const PhysicsInputs& in, const double* p) {
@@ -180,6 +218,14 @@ struct AlpModel {
         return delta_ms(in, p) * 1e-12 / in.bs.hbar;
       case DeltaMs_over_SM:
         return delta_ms(in, p) / (2.0 * std::sqrt(norm2(in.bs.M12_SM)));
+      case Gamma_a_over_m_a:
+        return total_width(in, p) / p[m_a];
+      case eft_coupling:
+        return max_coupling(p);
+      case delta_a_e_paper:
+        return delta_a_paper(in, p, Lepton::e);
+      case delta_a_mu_paper:
+        return delta_a_paper(in, p, Lepton::mu);
       default:
         return NAN;
     }

@@ -57,6 +57,13 @@ struct CorrectionTable {
   int n = 0;
 };
 
+// Switches for choices paper 000 leaves unstated (physics-models.md O4); defaults = the paper's
+// reading, set by the scan config's [options] table.
+struct ModelOptions {
+  bool photon_width = false;  // Gamma(a -> gamma gamma) in the total width (paper: BR(a->ee) ~ 1)
+  bool on_shell_interference = false;  // SM-resonance interference in bins that hold the pole
+};
+
 struct PhysicsInputs {
   double m_lepton[kLeptons];
   double alpha_em_0;
@@ -65,6 +72,7 @@ struct PhysicsInputs {
   BToVInputs b0_kstar0;
   BsInputs bs;
   CorrectionTable corrections;
+  ModelOptions options;
 };
 
 }  // namespace bscan

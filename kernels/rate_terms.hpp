@@ -211,8 +211,10 @@ BSCAN_HD inline ResonantIntegrals term_resonant(const PhysicsInputs& in, const R
 // Stage 2: CP-averaged rate of a term at one point [GeV^-1 for differential, GeV for binned].
 // `res` may be null for models without resonant shifts; `P` is the propagator at the term's q2
 // (differential terms only).
+// `sm_interference` = false drops the SM-resonance interference (int W L P) of a binned term.
 BSCAN_HD inline double term_rate(const Spectral& c0, const ResonantIntegrals* res,
-                                 const DirCouplings& cp, TermKind kind, cplx P) {
+                                 const DirCouplings& cp, TermKind kind, cplx P,
+                                 bool sm_interference = true) {
   double total = 0.0;
   for (int m = 0; m < 2; ++m) {
     cplx a[kMaxDirs], b[kMaxDirs];
@@ -228,7 +230,7 @@ BSCAN_HD inline double term_rate(const Spectral& c0, const ResonantIntegrals* re
     }
     if (kind == TermKind::binned && res != nullptr) {
       for (int k = 0; k < kMaxDirs; ++k) {
-        r += 2.0 * (res->LP[m][k] * b[k]).re;
+        if (sm_interference) r += 2.0 * (res->LP[m][k] * b[k]).re;
         for (int l = 0; l < kMaxDirs; ++l) {
           r += 2.0 * (conj(a[k]) * b[l] * res->QP[k][l]).re;
           r += (conj(b[k]) * b[l] * res->QPP[k][l]).re;

@@ -54,16 +54,26 @@ BSCAN_HD inline void decode_pole_key(const GridView& g, long long key, unsigned 
   }
 }
 
-enum class OpKind : int { term, term_ratio, quantity, bs_ll, fl, afb, p5p };
+enum class OpKind : int { term, term_ratio, quantity, bs_ll, fl, afb, p5p, parameter, on_shell };
 
-// One output observable: term / width, ratio of two terms, a model quantity, or BR(B_s -> l l)
-// (lepton in `quantity`).
+// One output observable: term / width, ratio of two terms, a model quantity, BR(B_s -> l l)
+// (lepton in `quantity`), a parameter (index in `quantity`), or an on-shell rate BR(B -> X a)
+// BR(a -> l l) times the fraction of the peak inside `bin` (channel in `quantity`, lepton in t0).
 struct ObservableOp {
   OpKind kind;
   int t0, t1, t2;  // terms
   int quantity;    // model quantity id
   double scale;    // multiplies a term (1 / Gamma_B for branching ratios)
+  Bin bin;         // on_shell
 };
+
+// Whether a binned term holds the pole: its mass inside the bin's |q| range, widened by the
+// smearing window. There the on-shell option decides on SM-resonance interference.
+BSCAN_HD inline bool pole_in_bin(const Pole& pole, const Bin& b) {
+  if (!pole.active) return false;
+  const double m = std::sqrt(pole.M2), w = kSmearSigmas * b.r;
+  return m >= std::sqrt(b.q2_lo) - w && m <= std::sqrt(b.q2_hi) + w;
+}
 
 struct TermTable {
   const RateTerm* terms = nullptr;
@@ -140,9 +150,11 @@ struct PointStage {
       if (pole.active && term.kind == TermKind::differential)
         P = cplx{1.0, 0.0} / cplx{term.q2 - pole.M2, pole.gamma};
       const ResonantIntegrals* r = (row != nullptr && tt.slot[t] >= 0) ? row + tt.slot[t] : nullptr;
+      const bool interference = in.options.on_shell_interference || term.kind != TermKind::binned ||
+                                !pole_in_bin(pole, term.bin);
       rate[t] =
           term_rate(tt.contact[t], r, project(term.channel, shifts[static_cast<int>(term.lepton)]),
-                    term.kind, P);
+                    term.kind, P, interference);
     }
     for (int o = 0; o < n_ops; ++o) {
       const ObservableOp& op = ops[o];
@@ -168,6 +180,15 @@ struct PointStage {
           v = bsll_branching_ratio(in, l, Model::bs_amplitudes(in, p, l));
           break;
         }
+        case OpKind::parameter:
+          v = p[op.quantity];
+          break;
+        case OpKind::on_shell:
+          v = pole.active ? Model::on_shell_br(in, p, static_cast<Channel>(op.quantity),
+                                               static_cast<Lepton>(op.t0)) *
+                                bin_window(op.bin, pole.M2)
+                          : 0.0;
+          break;
         default:
           v = Model::quantity(in, p, op.quantity);
           break;

@@ -36,6 +36,9 @@ struct WetModel {
   }
 
   BSCAN_HD static double quantity(const PhysicsInputs&, const double*, int) { return 0.0; }
+  BSCAN_HD static double on_shell_br(const PhysicsInputs&, const double*, Channel, Lepton) {
+    return 0.0;  // no new particle
+  }
 };
 
 }  // namespace bscan

@@ -15,10 +15,15 @@ namespace {
 
 TEST(BackendVsReference, AlpGridMatchesReference) {
   const PhysicsData& ph = test::physics();
-  const PhysicsInputs& in = ph.inputs();
+  // Everything in: the photon width (keeps the 1 MeV ALP below the e+e- threshold off-zero), the
+  // SM-resonance interference, and smearing of the SM part, as the reference computes it.
+  PhysicsInputs in = ph.inputs();
+  in.options = {true, true};
   ScanProblem pb;
   pb.model = &find_model("alp");
   pb.physics = &ph;
+  pb.options = in.options;
+  pb.smear_non_resonant = true;
   pb.fixed = pb.model->resolve({{"c_sb_plus", 3e-9}});
   // m_a: 1 MeV, below the muon threshold, inside [1.1, 6], exactly on the lower edge, above m_B.
   pb.axes.push_back({"m_a", AlpModel::m_a, {0.001, 0.15, std::sqrt(1.1), 1.7, 2.3, 40.0}, false});
