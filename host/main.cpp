@@ -77,12 +77,10 @@ int main(int argc, char** argv) {
                         "measurement set for pulls and flags (default paper-2021; none: off)");
   cmd_point->add_flag("--json", point.json, "print one JSON object");
 
-  std::vector<std::string> plot_args;
-  CLI::App* cmd_plot =
-      app.add_subcommand("plot", "draw the allowed regions of a scan file (PNG or PDF)");
-  cmd_plot->add_option("args", plot_args, "OUT.h5 [-o FIG.png] [--x NAME --y NAME] ...")
-      ->required();
+  CLI::App* cmd_plot = app.add_subcommand(
+      "plot", "draw the allowed regions of a scan file: OUT.h5 [-o FIG.png|pdf] [--x NAME] ...");
   cmd_plot->prefix_command();  // everything after `plot` goes to the plotting program
+  cmd_plot->set_help_flag();   // so does --help
 
   std::string validate_path;
   CLI::App* cmd_validate = app.add_subcommand("validate", "check a config without running it");
@@ -109,7 +107,7 @@ int main(int argc, char** argv) {
     } else if (*cmd_validate) {
       fmt::print("{}\n", bscan::validate_config(validate_path));
     } else if (*cmd_plot) {
-      return bscan::run_plot(plot_args);
+      return bscan::run_plot(cmd_plot->remaining());
     } else if (*cmd_list) {
       print_list(list_what, list_model);
     }

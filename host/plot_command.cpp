@@ -18,7 +18,12 @@ int run_plot(const std::vector<std::string>& args) {
   if (!std::filesystem::exists(script))
     throw InputError("plotting program '" + script.string() +
                      "' not found (set BSCAN_PLOT_SCRIPT)");
-  std::vector<std::string> argv_s = {"python3", script.string()};
+  // Debian's interpreter carries h5py and matplotlib; $BSCAN_PYTHON overrides, else python3.
+  const char* py_env = std::getenv("BSCAN_PYTHON");
+  const std::string python = py_env                                        ? py_env
+                             : std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3"
+                                                                           : "python3";
+  std::vector<std::string> argv_s = {python, script.string()};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& a : argv_s) argv.push_back(a.data());
@@ -26,7 +31,7 @@ int run_plot(const std::vector<std::string>& args) {
   const pid_t pid = fork();
   if (pid < 0) throw InputError("cannot start python3 for `bscan plot`");
   if (pid == 0) {
-    execvp("python3", argv.data());
+    execvp(python.c_str(), argv.data());
     _exit(127);  // python3 missing: the shell convention
   }
   int status = 0;
