@@ -126,8 +126,12 @@ struct AlpModel {
     return prod > 0.0 ? prod * width_ll(in, p, l) / total_width(in, p) : 0.0;
   }
 
+  // Above the dimuon threshold a zero width means no lepton coupling, hence no residue: no pole.
+  // Below it a zero-width pole lies under every lepton's kinematic range.
   BSCAN_HD static Pole pole(const PhysicsInputs& in, const double* p) {
-    return {p[m_a] * p[m_a], p[m_a] * total_width(in, p), true};
+    const double w = total_width(in, p);
+    const bool active = w > 0.0 || p[m_a] < 2.0 * in.m_lepton[static_cast<int>(Lepton::mu)];
+    return {p[m_a] * p[m_a], p[m_a] * w, active};
   }
 
   // Shifts of C_P, C_P' (flavio basis) = b / (q2 - m_a^2 + i m_a Gamma_a) with

@@ -109,6 +109,10 @@ BSCAN_HD void panel_quadrature(const Interval& iv, const double* features, int n
   if (!(iv.hi > iv.lo)) return;
   const double M2 = pole.active ? pole.M2 : 0.0;
   const double xa = iv.lo - M2, xb = iv.hi - M2;
+  if (pole.active && !(pole.gamma > 0.0) && xa <= 0.0 && xb >= 0.0) {
+    visit(M2, 0.0, NAN);  // a zero-width pole inside the range: no finite integral
+    return;
+  }
   double branch[kMaxBranchPoints];
   for (int i = 0; i < iv.n_branch; ++i) branch[i] = iv.branch[i] - M2;
   double bp[kMaxBreakpoints];
