@@ -24,8 +24,10 @@ class CpuBackend final : public Backend {
   std::string device() const override { return fmt::format("{} OpenMP threads", threads_); }
   void evaluate(long long begin, long long count, double* out, float* pulls,
                 std::uint32_t* flags) override {
+    const int previous = omp_get_max_threads();  // leave the process-wide setting as found
     omp_set_num_threads(threads_);
     scan_.evaluate(begin, count, out, pulls, flags);
+    omp_set_num_threads(previous);
   }
 
  private:
