@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <hdf5.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -109,6 +110,53 @@ TEST_F(Cli, RunWritesACompleteFile) {
   EXPECT_DOUBLE_EQ(j.at("parameters").at("m_a").get<double>(), 2.0);
   EXPECT_NEAR(rk[3 * 5 + 4] / j.at("observables").at("RK[1.1,6.0]").get<double>(), 1.0, 1e-12);
   EXPECT_LT(rk[3 * 5 + 4], 0.9) << "an electron-philic ALP inside the bin lowers R_K";
+}
+
+TEST_F(Cli, PointJsonHasPullsAndFlags) {
+  const Result p = bscan(
+      "point --model alp --set m_a=1.2 --set c_sb_plus=3e-10 --set c_ee=0.1 --set c_mumu=1e-5 "
+      "--observable 'RK[1.1,6.0]' --json",
+      dir_);
+  ASSERT_EQ(p.code, 0) << read(dir_ / "stderr.txt");
+  const auto j = nlohmann::json::parse(p.out);
+  EXPECT_EQ(j.at("measurement_set"), "paper-2021");
+  const double pull = j.at("pulls").at("RK").get<double>();
+  EXPECT_EQ(j.at("flags").at("solves_RK_1s").get<bool>(), std::fabs(pull) <= 1.0);
+  EXPECT_EQ(j.at("flags").at("solves_RK_2s").get<bool>(), std::fabs(pull) <= 2.0);
+  EXPECT_TRUE(j.at("flags").at("allowed_2s").is_boolean());
+  EXPECT_TRUE(j.at("flags").at("nwa").get<bool>());
+  EXPECT_TRUE(j.at("pulls").at("DeltaMs").is_null()) << "no Delta M_s prediction below 1.2 M_Bs";
+  const Result none = bscan("point --model alp --measurements none --json", dir_);
+  ASSERT_EQ(none.code, 0);
+  EXPECT_TRUE(nlohmann::json::parse(none.out).at("flags").empty());
+}
+
+// A paper figure end to end, as the README shows it: the example config, the run's summary table
+// and the plot.
+TEST_F(Cli, PaperFigureConfigRunsAndPlots) {
+  const fs::path cfg = dir_ / "fig07a.toml";
+  fs::copy_file(test::source_dir() / "examples/fig07a_rk_onshell_mass.toml", cfg);
+  const Result r = bscan("run " + cfg.string() + " --backend cpu", dir_);
+  ASSERT_EQ(r.code, 0) << read(dir_ / "stderr.txt");
+  EXPECT_NE(r.out.find("solves_RK_2s"), std::string::npos) << "summary table";
+  const fs::path h5 = dir_ / "fig07a_rk_onshell_mass.h5";
+  ASSERT_TRUE(fs::exists(h5));
+  const hid_t f = H5Fopen(h5.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  const hid_t d = H5Dopen2(f, "flags", H5P_DEFAULT);
+  ASSERT_GE(d, 0);
+  EXPECT_GT(H5Aexists(d, "flag_masks"), 0);
+  EXPECT_GT(H5Aexists(d, "flag_meanings"), 0);
+  H5Dclose(d);
+  H5Fclose(f);
+  const fs::path png = dir_ / "fig07a.png";
+  const Result p = bscan("plot " + h5.string() + " -o " + png.string(), dir_);
+  ASSERT_EQ(p.code, 0) << read(dir_ / "stderr.txt");
+  const std::string img = read(png);
+  ASSERT_GT(img.size(), 10000u);
+  EXPECT_EQ(img.substr(1, 3), "PNG");
+  EXPECT_NE(bscan("plot " + h5.string() + " -o " + png.string(), dir_).code, 0)
+      << "never overwrites without --overwrite";
 }
 
 TEST_F(Cli, XarrayOpensTheFile) {

@@ -288,6 +288,8 @@ TEST(PaperBounds, Eq414FromTheBkeeBound) {
     while (edge < s.n && s.flag("BR_Kee_central_2s", edge)) ++edge;
     ASSERT_LT(edge, s.n);
     const double bound = s.axis(edge);  // BR(a -> ee) = 1 - 1e-7 here
+    std::printf("Eq. 4.14 at m_a = %.1f GeV: |c+| sqrt(BR(a->ee)) < %.3g GeV^-1 (paper 3.8e-10)\n",
+                ma, bound);
     EXPECT_NEAR(bound, 3.8e-10, 0.10 * 3.8e-10) << "m_a = " << ma;
   }
 }
