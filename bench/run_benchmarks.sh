@@ -25,8 +25,16 @@ scaled() {
   echo "$out/$2.toml"
 }
 
+# A config with every constraint of paper-2021 added: constrained CONFIG
+constrained() {
+  { cat "$1"; printf '\n[constraints]\nmeasurements = "paper-2021"\n'; } > "$1.c.toml"
+  echo "$1.c.toml"
+}
+
 run rk_map_1000x1000 "$here/rk_map_1000x1000.toml"
 run widths_200x200 "$(scaled "$here/widths_1000x1000.toml" widths_200x200 200 200)"
 run paper_alp_rates_1000x1000 "$here/paper_alp_rates_1000x1000.toml"
+run constraints_1000x1000 "$here/constraints_1000x1000.toml"
+run constraints_widths_200x200 "$(constrained "$(scaled "$here/widths_1000x1000.toml" widths_c 200 200)")"
 run mem_1e6 "$(scaled "$here/rk_map_1000x1000.toml" mem_1e6 1000 1000)"
 run mem_1e7 "$(scaled "$here/rk_map_1000x1000.toml" mem_1e7 1000 10000)"

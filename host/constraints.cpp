@@ -26,12 +26,15 @@ struct Planned {
   std::string sm_id;  // observable whose SM value scales the theory error
 };
 
-// Constraint observables follow the config: {smear} on binned ids, paper 000's g-2 form.
+// Constraint observables follow the config: {smear} on binned ids, paper 000's g-2 form. The
+// resonance searches always carry the smearing factor G (paper 000 Tab. 2, App. C: the limits are
+// on the reconstructed dilepton mass).
 std::string rewrite_id(std::string id, const ConstraintOptions& opt) {
   if (opt.g2_paper && (id == "delta_a_e" || id == "delta_a_mu")) return id + "_paper";
   const bool binned =
       !id.empty() && id.back() == ']' && id.find(',', id.rfind('[')) != std::string::npos;
-  if (opt.smear && binned) id += "{smear}";
+  const bool search = id.find("a(") != std::string::npos;
+  if (binned && (opt.smear || search)) id += "{smear}";
   return id;
 }
 
