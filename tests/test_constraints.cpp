@@ -19,23 +19,9 @@
 namespace bscan {
 namespace {
 
+using LineScan = test::ScanRun;
+
 // A one-axis scan of `model` along `axis` with `fixed` parameters and a [constraints] table.
-struct LineScan {
-  ScanProblem pb;
-  std::vector<double> out;
-  std::vector<float> pulls;
-  std::vector<std::uint32_t> flags;
-  long long n = 0;
-
-  bool flag(const std::string& name, long long i) const {
-    const auto it = std::find(pb.flag_names.begin(), pb.flag_names.end(), name);
-    EXPECT_NE(it, pb.flag_names.end()) << name;
-    const std::size_t b = it - pb.flag_names.begin();
-    return (flags[(b / 32) * n + i] >> (b % 32) & 1u) != 0;
-  }
-  double axis(long long i) const { return pb.axes[0].values[i]; }
-};
-
 LineScan line_scan(const std::string& model, const std::string& params, const std::string& axis,
                    std::vector<double> values, const std::string& constraints) {
   const std::string text = fmt::format(
@@ -44,14 +30,7 @@ LineScan line_scan(const std::string& model, const std::string& params, const st
       model, params, constraints, axis);
   ScanConfig c = parse_config(text, "line scan");
   c.axes[0].values = std::move(values);
-  LineScan s;
-  s.pb = build_problem(c, test::physics());
-  s.n = s.pb.total_points();
-  s.out.resize(s.pb.observables.size() * s.n);
-  s.pulls.resize(s.pb.pull_names.size() * s.n);
-  s.flags.resize(s.pb.flag_words() * s.n);
-  make_cpu_backend(s.pb, 2)->evaluate(0, s.n, s.out.data(), s.pulls.data(), s.flags.data());
-  return s;
+  return test::run_problem(build_problem(c, test::physics()));
 }
 
 // x (1 - d), x, x (1 + d): just inside / on / just outside a boundary at x.

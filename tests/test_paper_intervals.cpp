@@ -20,6 +20,20 @@ namespace {
 
 using Runs = std::vector<std::pair<double, double>>;
 
+// Runs of consecutive grid points of a one-axis scan where ok(i) holds.
+template <class Pred>
+Runs runs_where(const test::ScanRun& s, Pred ok) {
+  Runs runs;
+  for (long long i = 0; i < s.n; ++i) {
+    if (!ok(i)) continue;
+    if (i > 0 && ok(i - 1))
+      runs.back().second = s.axis(i);
+    else
+      runs.push_back({s.axis(i), s.axis(i)});
+  }
+  return runs;
+}
+
 // Runs of consecutive grid points where `flag` is set, along `axis` in [lo, hi] (n points).
 Runs flag_runs(const std::string& axis, double lo, double hi, int n, const std::string& flag,
                const std::string& fixed = "") {
@@ -28,24 +42,9 @@ Runs flag_runs(const std::string& axis, double lo, double hi, int n, const std::
       "[constraints]\nmeasurements = \"paper-2021\"\n"
       "[[axes]]\nname = \"{}\"\nmin = {}\nmax = {}\npoints = {}\n",
       fixed, axis, lo, hi, n);
-  const ScanProblem pb = build_problem(parse_config(text, "interval scan"), test::physics());
-  const auto it = std::find(pb.flag_names.begin(), pb.flag_names.end(), flag);
-  EXPECT_NE(it, pb.flag_names.end()) << flag;
-  const std::size_t b = it - pb.flag_names.begin();
-  std::vector<double> out(pb.observables.size() * n);
-  std::vector<float> pulls(pb.pull_names.size() * n);
-  std::vector<std::uint32_t> words(pb.flag_words() * n);
-  make_cpu_backend(pb, 2)->evaluate(0, n, out.data(), pulls.data(), words.data());
-  Runs runs;
-  for (int i = 0; i < n; ++i) {
-    if (!(words[(b / 32) * n + i] >> (b % 32) & 1u)) continue;
-    const double x = pb.axes[0].values[i];
-    if (i > 0 && !runs.empty() && (words[(b / 32) * n + i - 1] >> (b % 32) & 1u))
-      runs.back().second = x;
-    else
-      runs.push_back({x, x});
-  }
-  return runs;
+  const test::ScanRun s =
+      test::run_problem(build_problem(parse_config(text, "interval scan"), test::physics()));
+  return runs_where(s, [&](long long i) { return s.flag(flag, i); });
 }
 
 std::string show(const Runs& r) {
@@ -145,26 +144,11 @@ Runs golden_overlap(bool smear, const std::string& axis) {
       "c_ee = 0.1\nc_mumu = 1e-5\n[constraints]\nmeasurements = \"paper-2021\"\n"
       "only = [\"RKstar_low\", \"RKstar_central\"]\nsmear = {}\n[[axes]]\nname = \"m_a\"\n{}\n",
       smear, axis);
-  const ScanProblem pb = build_problem(parse_config(text, "golden mass"), test::physics());
-  const long long n = pb.total_points();
-  std::vector<double> out(pb.observables.size() * n);
-  std::vector<float> pulls(pb.pull_names.size() * n);
-  std::vector<std::uint32_t> words(pb.flag_words() * n);
-  make_cpu_backend(pb, 2)->evaluate(0, n, out.data(), pulls.data(), words.data());
-  const auto bit = [&](const std::string& f) {
-    return std::find(pb.flag_names.begin(), pb.flag_names.end(), f) - pb.flag_names.begin();
-  };
-  const long long lo = bit("solves_RKstar_low_2s"), hi = bit("solves_RKstar_central_2s");
-  Runs both;
-  for (long long i = 0; i < n; ++i) {
-    if (!((words[i] >> lo & 1u) && (words[i] >> hi & 1u))) continue;
-    const double m = pb.axes[0].values[i];
-    if (i > 0 && !both.empty() && both.back().second == pb.axes[0].values[i - 1])
-      both.back().second = m;
-    else
-      both.push_back({m, m});
-  }
-  return both;
+  const test::ScanRun s =
+      test::run_problem(build_problem(parse_config(text, "golden mass"), test::physics()));
+  return runs_where(s, [&](long long i) {
+    return s.flag("solves_RKstar_low_2s", i) && s.flag("solves_RKstar_central_2s", i);
+  });
 }
 
 TEST(PaperIntervals, GoldenMassOverlap) {

@@ -1,5 +1,7 @@
 // Shared helpers of the tests: the default physics data and the flavio reference values.
 #pragma once
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -7,6 +9,7 @@
 #include <string>
 
 #include "host/physics_data.hpp"
+#include "host/scan_problem.hpp"
 
 namespace bscan::test {
 
@@ -42,6 +45,34 @@ inline std::map<std::string, double> wet_values(const nlohmann::json& wc) {
     }
   }
   return v;
+}
+
+// A whole scan evaluated on the CPU backend: observables, pulls and flag words, [k * n + i].
+struct ScanRun {
+  ScanProblem pb;
+  long long n = 0;
+  std::vector<double> out;
+  std::vector<float> pulls;
+  std::vector<std::uint32_t> flags;
+
+  bool flag(const std::string& name, long long i) const {
+    const auto it = std::find(pb.flag_names.begin(), pb.flag_names.end(), name);
+    if (it == pb.flag_names.end()) throw std::out_of_range("no flag " + name);
+    const std::size_t b = it - pb.flag_names.begin();
+    return (flags[(b / 32) * n + i] >> (b % 32) & 1u) != 0;
+  }
+  double axis(long long i) const { return pb.axes[0].values[i]; }
+};
+
+inline ScanRun run_problem(ScanProblem pb) {
+  ScanRun s;
+  s.n = pb.total_points();
+  s.out.resize(pb.observables.size() * s.n);
+  s.pulls.resize(pb.pull_names.size() * s.n);
+  s.flags.resize(pb.flag_words() * s.n);
+  make_cpu_backend(pb, 2)->evaluate(0, s.n, s.out.data(), s.pulls.data(), s.flags.data());
+  s.pb = std::move(pb);
+  return s;
 }
 
 }  // namespace bscan::test
