@@ -16,7 +16,9 @@ Gridded datasets have the axes as dimensions in the order of the config's [[axes
 Flag names give the roles: `solves_<A>_1s` / `solves_<A>_2s` (anomaly A explained at 1σ / 2σ),
 `<B>_1s` / `<B>_2s` (bound B allowed), `<V>` (validity condition V holds), `allowed_2s` (all of
 them; not drawn). Solutions are drawn green (1σ) and yellow (2σ); exclusions (bound failing at 2σ,
-validity condition failing) as grey regions outlined in black. The config's optional [plot] table
+validity condition failing) as grey regions outlined in black. A bound may also be named as a
+solution (e.g. DeltaMs, paper 000 Fig. 3a): its `<B>_1s` / `<B>_2s` regions, where the bound is
+satisfied, are then drawn green / yellow. The config's optional [plot] table
 (title, x, y, solutions, exclusions, styles, colors, benchmarks, xlabel, ylabel) sets defaults
 that the command-line options override.
 
@@ -94,7 +96,7 @@ def parse_args(argv):
     parser.add_argument("-o", "--output", help="output image (.png, .pdf or .svg); default FILE.png")
     parser.add_argument("--x", help="axis on the horizontal axis")
     parser.add_argument("--y", help="axis on the vertical axis")
-    parser.add_argument("--solutions", help="comma-separated anomaly names (at most 3)")
+    parser.add_argument("--solutions", help="comma-separated anomaly or bound names (at most 3)")
     parser.add_argument("--exclusions", help="comma-separated bound/validity names ('' for none)")
     parser.add_argument("--select", action="append", default=[], metavar="NAME=INDEX",
                         help="fix an extra axis to one index (repeatable)")
@@ -267,6 +269,16 @@ def classify(flags):
         else:
             exclusions[name] = name
     return anomalies, exclusions
+
+
+def bound_levels(flags):
+    """Bounds with both levels {B: {"1s": flag, "2s": flag}}, which may be drawn as solutions."""
+    levels = {}
+    for name in flags:
+        match = re.fullmatch(r"(.+)_([12]s)", name)
+        if match and not name.startswith("solves_") and name != "allowed_2s":
+            levels.setdefault(match.group(1), {})[match.group(2)] = name
+    return {name: pair for name, pair in levels.items() if set(pair) == {"1s", "2s"}}
 
 
 def parse_selects(specs, axes):
@@ -482,17 +494,23 @@ def draw_1d(ax, view, regions, style):
     return handles
 
 
-def pick_solutions(requested, anomalies):
-    """Resolve the solution names to draw (default: every anomaly in the file)."""
+def pick_solutions(requested, anomalies, bounds=None):
+    """Resolve the solution names to draw (default: every anomaly in the file).
+
+    A name that is not an anomaly may be a bound with 1σ and 2σ flags (`bounds`, from
+    bound_levels): its allowed regions are drawn like a solution's."""
+    bounds = bounds or {}
     names = list(anomalies) if requested is None else list(dict.fromkeys(requested))
-    unknown = [name for name in names if name not in anomalies]
+    unknown = [name for name in names if name not in anomalies and name not in bounds]
     if unknown:
+        available = ", ".join([*anomalies, *(f"{name} (bound)" for name in bounds
+                                             if name not in anomalies)])
         raise PlotError(f"unknown solution(s) {', '.join(unknown)} "
-                        f"(available: {', '.join(anomalies) or 'none'})")
+                        f"(available: {available or 'none'})")
     if len(names) > len(SOLUTION_SHADES):
         raise PlotError(f"at most {len(SOLUTION_SHADES)} solutions can be drawn, got "
                         f"{', '.join(names)}: choose with --solutions")
-    return [(name, anomalies[name]) for name in names]
+    return [(name, anomalies[name] if name in anomalies else bounds[name]) for name in names]
 
 
 def pick_exclusions(requested, exclusions, table):
@@ -587,7 +605,7 @@ def run(argv):
         anomalies, exclusions = classify(index)
         solutions = pick_solutions(
             split_names(args.solutions) if args.solutions is not None
-            else table.get("solutions"), anomalies)
+            else table.get("solutions"), anomalies, bound_levels(index))
         shown = pick_exclusions(
             split_names(args.exclusions) if args.exclusions is not None
             else table.get("exclusions"), exclusions, table)

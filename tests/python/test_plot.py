@@ -46,6 +46,7 @@ benchmarks = [ { x = 1.2, y = 3.8e-10, color = "orange", label = "benchmark" } ]
 
 GREEN = np.array([0x4D, 0xAF, 0x4A]) / 255  # 1σ solution colour
 GREY = np.array([0.88, 0.88, 0.88])          # "0.8" at alpha 0.6 on white
+YELLOW = np.array([0xFF, 0xE1, 0x4D]) / 255  # 2σ solution colour
 
 
 def put_text(obj, name, value):
@@ -171,6 +172,27 @@ def test_pdf(c, tmp):
         c.check(f.read(5) == b"%PDF-", "output is not a PDF")
 
 
+def test_bound_solution(c, tmp):
+    """A bound named as a solution (ΔM_s in paper 000 Fig. 3a) draws its 1σ/2σ allowed regions."""
+    from matplotlib.image import imread
+    config = CONFIG.replace('solutions = ["RK"]', 'solutions = ["BR_Kee_central"]').replace(
+        'exclusions = ["BR_Kee_central", "nwa"]', 'exclusions = []').replace(
+        'styles = { BR_Kee_central = "dashed" }\n', "").replace('colors = { nwa = "0.8" }\n', "")
+    scan = os.path.join(tmp, "bound.h5")
+    make_scan(scan, plane_axes(), config=config)
+    png = c.expect_ok(scan)
+    if os.path.exists(png):
+        image = imread(png)
+        # BR_Kee_central_1s holds below 1e-9 (two of the three decades), _2s up to 3e-9
+        c.check(colour_fraction(image, GREEN) > 0.2,
+                f"bound's 1σ region not drawn green ({colour_fraction(image, GREEN):.3f})")
+        c.check(colour_fraction(image, YELLOW) > 0.01, "bound's 2σ region not drawn yellow")
+        c.check(colour_fraction(image, GREY) < 0.001, "grey drawn although no exclusion asked")
+    c.expect_ok(scan, "-o", os.path.join(tmp, "mixed.png"), "--solutions", "RK,BR_Kee_central")
+    c.expect_error(["nwa", "BR_Kee_central (bound)"], scan, "-o", os.path.join(tmp, "err.png"),
+                   "--solutions", "nwa")
+
+
 def test_errors(c, tmp):
     """Exit status 2 with a named reason for bad inputs and options."""
     scan = os.path.join(tmp, "scan.h5")
@@ -218,6 +240,14 @@ def check_benchmark_placement(c):
             f"benchmark not swapped with the axes: {swapped}")
     c.check(module.place_benchmarks(table, axes, {"c_sb_plus": 3}, "m_a", None) == [],
             "benchmark drawn although its y axis is fixed by --select")
+    flags = ["solves_RK_1s", "solves_RK_2s", "DeltaMs_1s", "DeltaMs_2s", "nwa", "allowed_2s"]
+    anomalies, _ = module.classify(flags)
+    picked = module.pick_solutions(["DeltaMs", "RK"], anomalies, module.bound_levels(flags))
+    c.check(picked == [("DeltaMs", {"1s": "DeltaMs_1s", "2s": "DeltaMs_2s"}),
+                       ("RK", {"1s": "solves_RK_1s", "2s": "solves_RK_2s"})],
+            f"bound not resolved as a solution: {picked}")
+    c.check(module.bound_levels(flags) == {"DeltaMs": {"1s": "DeltaMs_1s", "2s": "DeltaMs_2s"}},
+            f"bound_levels: {module.bound_levels(flags)}")
 
 
 def main(argv):
@@ -226,7 +256,7 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 1
     checker = Checker(os.path.abspath(argv[1]))
-    tests = [test_png, test_pdf, test_errors, test_select]
+    tests = [test_png, test_pdf, test_errors, test_select, test_bound_solution]
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(len(tests)) as pool:
         dirs = [os.path.join(tmp, test.__name__) for test in tests]
         for directory in dirs:
