@@ -19,7 +19,6 @@ namespace {
 using nlohmann::json;
 
 struct Planned {
-  const json* entry;
   ConstraintOp op;
   std::string name, role, label;
   double theory_rel = 0.0;
@@ -66,8 +65,7 @@ json load_set(const std::filesystem::path& file) {
 // the model cannot evaluate one).
 Planned plan_entry(const json& c, ScanProblem& pb, const ConstraintOptions& opt,
                    const SmearingResolutions& res) {
-  Planned p{&c,
-            {},
+  Planned p{{},
             c.at("name").get<std::string>(),
             c.at("role").get<std::string>(),
             c.value("source", std::string()),
