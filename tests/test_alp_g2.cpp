@@ -5,7 +5,7 @@
 #include <cmath>
 #include <numbers>
 
-#include "kernels/alp_g2.hpp"
+#include "kernels/models/alp_g2.hpp"
 
 namespace bscan {
 namespace {

@@ -5,8 +5,9 @@
 
 #include <cmath>
 
-#include "host/scan_problem.hpp"
-#include "kernels/alp_model.hpp"
+#include "host/exec/backend.hpp"
+#include "host/plan/scan_plan.hpp"
+#include "kernels/models/alp.hpp"
 #include "reference/reference_bkll.hpp"
 #include "test_support.hpp"
 
@@ -19,21 +20,19 @@ TEST(BackendVsReference, AlpGridMatchesReference) {
   // SM-resonance interference, and smearing of the SM part, as the reference computes it.
   PhysicsInputs in = ph.inputs();
   in.options = {true, true};
-  ScanProblem pb;
-  pb.model = &find_model("alp");
-  pb.physics = &ph;
-  pb.options = in.options;
-  pb.smear_non_resonant = true;
-  pb.fixed = pb.model->resolve({{"c_sb_plus", 3e-9}});
+  ScanConfig c;
+  c.model = "alp";
+  c.options = in.options;
+  c.smear_non_resonant = true;
+  c.parameters = {{"c_sb_plus", 3e-9}};
   // m_a: 1 MeV, below the muon threshold, inside [1.1, 6], exactly on the lower edge, above m_B.
-  pb.axes.push_back({"m_a", AlpModel::m_a, {0.001, 0.15, std::sqrt(1.1), 1.7, 2.3, 40.0}, false});
+  c.axes.push_back({"m_a", {0.001, 0.15, std::sqrt(1.1), 1.7, 2.3, 40.0}, false});
   // c_ee spans Gamma_a / m_a from ~1e-18 to ~1e-1 (the c_gamma = 0 photon width rides along).
-  pb.axes.push_back({"c_ee", AlpModel::c_ee, {1e-6, 1e-2, 10.0, 3e3}, true});
-  pb.axes.push_back({"c_mumu", AlpModel::c_mumu, {0.0, 0.5}, false});
-  const char* ids[] = {"BR(B+->K+ee)[1.1,6.0]", "BR(B+->K+mumu)[1.1,6.0]",
-                       "BR(B+->K+ee)[1.1,6.0]{smear}", "BR(B+->K+mumu)[0.1,0.98]{smear}"};
-  for (const char* id : ids) pb.observables.push_back(parse_observable(id, *pb.model, {}, in));
-  prepare_terms(pb);
+  c.axes.push_back({"c_ee", {1e-6, 1e-2, 10.0, 3e3}, true});
+  c.axes.push_back({"c_mumu", {0.0, 0.5}, false});
+  c.observables = {"BR(B+->K+ee)[1.1,6.0]", "BR(B+->K+mumu)[1.1,6.0]",
+                   "BR(B+->K+ee)[1.1,6.0]{smear}", "BR(B+->K+mumu)[0.1,0.98]{smear}"};
+  const ScanPlan pb = build_plan(c, ph);
   const long long n = pb.total_points();
   std::vector<double> out(pb.observables.size() * n);
   make_cpu_backend(pb, 2)->evaluate(0, n, out.data());
@@ -57,7 +56,7 @@ TEST(BackendVsReference, AlpGridMatchesReference) {
           in.bplus_kplus.Gamma_B;
       const double err = std::fabs(out[o * n + i] / ref - 1.0);
       worst = std::max(worst, err);
-      EXPECT_LE(err, 1e-6) << ids[o] << " at m_a = " << p[AlpModel::m_a]
+      EXPECT_LE(err, 1e-6) << c.observables[o] << " at m_a = " << p[AlpModel::m_a]
                            << ", c_ee = " << p[AlpModel::c_ee]
                            << ", c_mumu = " << p[AlpModel::c_mumu]
                            << ", Gamma/m = " << pole.gamma / pole.M2;

@@ -10,8 +10,8 @@
 #include <numbers>
 #include <regex>
 
-#include "host/point_command.hpp"
-#include "kernels/alp_model.hpp"
+#include "host/exec/evaluate_point.hpp"
+#include "kernels/models/alp.hpp"
 #include "test_support.hpp"
 
 namespace bscan {

@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <string>
 
+#include "host/config/scan_config.hpp"
 #include "host/errors.hpp"
-#include "host/scan_config.hpp"
-#include "host/scan_driver.hpp"
+#include "host/plan/scan_plan.hpp"
 #include "test_support.hpp"
 
 namespace bscan {
@@ -40,7 +40,7 @@ std::string with(const std::string& from, const std::string& to) {
 std::string error_of(const std::string& text) {
   try {
     const ScanConfig c = parse_config(text, "test.toml");
-    build_problem(c, test::physics());
+    build_plan(c, test::physics());
   } catch (const InputError& e) {
     return e.what();
   }
@@ -54,7 +54,7 @@ TEST(Config, GoodConfigResolves) {
   EXPECT_DOUBLE_EQ(c.axes[0].values.front(), 0.5);
   EXPECT_DOUBLE_EQ(c.axes[0].values.back(), 3.0);
   EXPECT_NEAR(c.axes[0].values[1] / 0.5, std::pow(6.0, 0.25), 1e-12);  // log spacing
-  const ScanProblem pb = build_problem(c, test::physics());
+  const ScanPlan pb = build_plan(c, test::physics());
   EXPECT_EQ(pb.total_points(), 10);
 }
 
@@ -125,7 +125,7 @@ TEST(Config, PresetsExpand) {
             1);  // no duplicates
   EXPECT_NE(std::find(c.observables.begin(), c.observables.end(), "BR(Bs->mumu)"),
             c.observables.end());
-  EXPECT_EQ(build_problem(c, test::physics()).observables.size(), c.observables.size());
+  EXPECT_EQ(build_plan(c, test::physics()).observables.size(), c.observables.size());
   const std::string unknown =
       error_of(with("observables = [\"RK[1.1,6.0]\", \"Gamma_a\"]", "presets = [\"paper-zzz\"]"));
   EXPECT_NE(unknown.find("presets[0]"), std::string::npos) << unknown;

@@ -8,11 +8,10 @@
 #include <cmath>
 #include <numbers>
 
-#include "host/constraints.hpp"
+#include "host/config/scan_config.hpp"
 #include "host/errors.hpp"
-#include "host/scan_config.hpp"
-#include "host/scan_driver.hpp"
-#include "kernels/alp_model.hpp"
+#include "host/plan/constraints.hpp"
+#include "kernels/models/alp.hpp"
 #include "reference/reference_bkll.hpp"
 #include "test_support.hpp"
 
@@ -30,7 +29,7 @@ LineScan line_scan(const std::string& model, const std::string& params, const st
       model, params, constraints, axis);
   ScanConfig c = parse_config(text, "line scan");
   c.axes[0].values = std::move(values);
-  return test::run_problem(build_problem(c, test::physics()));
+  return test::run_problem(build_plan(c, test::physics()));
 }
 
 // x (1 - d), x, x (1 + d): just inside / on / just outside a boundary at x.
@@ -280,14 +279,10 @@ TEST(PaperBounds, Eq414FromTheBkeeBound) {
 TEST(OnShell, NarrowWidthDecompositionOfEq41) {
   const ModelInfo& alp = find_model("alp");
   const auto point = [&](double c_sb, bool interference) {
-    ScanProblem pb;
-    pb.model = &alp;
-    pb.physics = &test::physics();
-    pb.options.on_shell_interference = interference;
-    pb.fixed = alp.resolve({{"m_a", 1.6}, {"c_sb_plus", c_sb}, {"c_ee", 0.1}});
-    for (const char* id : {"BR(B+->K+ee)[1.1,6.0]", "BR(B+->K+a)", "BR(a->ee)", "Gamma_a"})
-      pb.observables.push_back(parse_observable(id, alp, {}, test::physics().inputs()));
-    prepare_terms(pb);
+    const ScanPlan pb =
+        test::point_plan(alp.name, {{"m_a", 1.6}, {"c_sb_plus", c_sb}, {"c_ee", 0.1}},
+                         {"BR(B+->K+ee)[1.1,6.0]", "BR(B+->K+a)", "BR(a->ee)", "Gamma_a"},
+                         [&](ScanConfig& c) { c.options.on_shell_interference = interference; });
     std::vector<double> out(4);
     make_cpu_backend(pb, 1)->evaluate(0, 1, out.data());
     return out;
@@ -311,14 +306,11 @@ TEST(OnShell, SmearsOnlyTheResonanceByDefault) {
   const std::vector<double> fixed =
       alp.resolve({{"m_a", 2.451}, {"c_sb_plus", 1e-9}, {"c_mumu", 0.5}});
   std::copy(fixed.begin(), fixed.end(), p);
-  ScanProblem pb;
-  pb.model = &alp;
-  pb.physics = &test::physics();
-  pb.fixed = fixed;
-  pb.options.on_shell_interference = true;  // the reference has it; isolate the smearing
-  for (const char* id : {"BR(B+->K+mumu)[1.1,6.0]{smear}", "BR(B+->K+mumu)[1.1,6.0]"})
-    pb.observables.push_back(parse_observable(id, alp, {}, in));
-  prepare_terms(pb);
+  const ScanPlan pb = test::point_plan(
+      alp.name, {{"m_a", 2.451}, {"c_sb_plus", 1e-9}, {"c_mumu", 0.5}},
+      {"BR(B+->K+mumu)[1.1,6.0]{smear}", "BR(B+->K+mumu)[1.1,6.0]"}, [](ScanConfig& c) {
+        c.options.on_shell_interference = true;  // the reference has it; isolate the smearing
+      });
   std::vector<double> out(2);
   make_cpu_backend(pb, 1)->evaluate(0, 1, out.data());
   const RateTerm& t = pb.observables[0].terms[0];

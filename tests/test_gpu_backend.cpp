@@ -4,8 +4,9 @@
 
 #include <cmath>
 
-#include "host/scan_problem.hpp"
-#include "kernels/alp_model.hpp"
+#include "host/exec/backend.hpp"
+#include "host/plan/scan_plan.hpp"
+#include "kernels/models/alp.hpp"
 #include "test_support.hpp"
 
 namespace bscan {
@@ -13,19 +14,17 @@ namespace {
 
 TEST(GpuBackend, MatchesCpuBackend) {
   const PhysicsData& ph = test::physics();
-  ScanProblem pb;
-  pb.model = &find_model("alp");
-  pb.physics = &ph;
-  pb.fixed = pb.model->resolve({{"c_ee", 0.1}, {"c_mumu", 1e-4}, {"c_sb_minus", 5e-10}});
+  ScanConfig c;
+  c.model = "alp";
+  c.parameters = {{"c_ee", 0.1}, {"c_mumu", 1e-4}, {"c_sb_minus", 5e-10}};
   std::vector<double> ma, csb;
   for (int i = 0; i < 64; ++i) ma.push_back(0.05 * std::pow(100.0, i / 63.0));
   for (int i = 0; i < 32; ++i) csb.push_back(1e-11 * std::pow(1e3, i / 31.0));
-  pb.axes.push_back({"m_a", AlpModel::m_a, ma, true});
-  pb.axes.push_back({"c_sb_plus", AlpModel::c_sb_plus, csb, true});
-  for (const char* id :
-       {"RK[1.1,6.0]", "BR(B+->K+ee)[1.1,6.0]{smear}", "dBR/dq2(B+->K+mumu)[2.0]", "Gamma_a"})
-    pb.observables.push_back(parse_observable(id, *pb.model, {}, ph.inputs()));
-  prepare_terms(pb);
+  c.axes.push_back({"m_a", ma, true});
+  c.axes.push_back({"c_sb_plus", csb, true});
+  c.observables = {"RK[1.1,6.0]", "BR(B+->K+ee)[1.1,6.0]{smear}", "dBR/dq2(B+->K+mumu)[2.0]",
+                   "Gamma_a"};
+  const ScanPlan pb = build_plan(c, ph);
   std::string why;
   std::unique_ptr<Backend> gpu = make_cuda_backend(pb, why);
   if (!gpu) GTEST_SKIP() << why;

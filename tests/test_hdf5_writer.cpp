@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "host/hdf5_writer.hpp"
+#include "host/output/hdf5_writer.hpp"
 
 #ifndef BSCAN_SOURCE_DIR
 #error "BSCAN_SOURCE_DIR must name the repository root"

@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "host/physics_data.hpp"
-#include "kernels/rate_terms.hpp"
+#include "host/config/physics_data.hpp"
+#include "kernels/channels/rate_terms.hpp"
 #include "tests/reference/reference_bkll.hpp"
 #include "tests/reference/reference_bvll.hpp"
 

@@ -7,8 +7,8 @@
 #include <map>
 #include <numbers>
 
-#include "host/point_command.hpp"
-#include "kernels/alp_model.hpp"
+#include "host/exec/evaluate_point.hpp"
+#include "kernels/models/alp.hpp"
 #include "test_support.hpp"
 
 namespace bscan {

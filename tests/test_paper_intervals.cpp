@@ -10,9 +10,9 @@
 
 #include <cmath>
 
-#include "host/point_command.hpp"
-#include "host/scan_config.hpp"
-#include "host/scan_driver.hpp"
+#include "host/config/scan_config.hpp"
+#include "host/exec/evaluate_point.hpp"
+#include "host/plan/scan_plan.hpp"
 #include "test_support.hpp"
 
 namespace bscan {
@@ -43,7 +43,7 @@ Runs flag_runs(const std::string& axis, double lo, double hi, int n, const std::
       "[[axes]]\nname = \"{}\"\nmin = {}\nmax = {}\npoints = {}\n",
       fixed, axis, lo, hi, n);
   const test::ScanRun s =
-      test::run_problem(build_problem(parse_config(text, "interval scan"), test::physics()));
+      test::run_problem(build_plan(parse_config(text, "interval scan"), test::physics()));
   return runs_where(s, [&](long long i) { return s.flag(flag, i); });
 }
 
@@ -145,7 +145,7 @@ Runs golden_overlap(bool smear, const std::string& axis) {
       "only = [\"RKstar_low\", \"RKstar_central\"]\nsmear = {}\n[[axes]]\nname = \"m_a\"\n{}\n",
       smear, axis);
   const test::ScanRun s =
-      test::run_problem(build_problem(parse_config(text, "golden mass"), test::physics()));
+      test::run_problem(build_plan(parse_config(text, "golden mass"), test::physics()));
   return runs_where(s, [&](long long i) {
     return s.flag("solves_RKstar_low_2s", i) && s.flag("solves_RKstar_central_2s", i);
   });

@@ -5,9 +5,9 @@
 #include <cmath>
 #include <vector>
 
-#include "host/point_command.hpp"
-#include "kernels/bvll_form_factors.hpp"
-#include "kernels/rate_terms.hpp"
+#include "host/exec/evaluate_point.hpp"
+#include "kernels/channels/rate_terms.hpp"
+#include "kernels/sm/bvll_form_factors.hpp"
 #include "test_support.hpp"
 
 namespace bscan {

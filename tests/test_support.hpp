@@ -8,8 +8,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "host/physics_data.hpp"
-#include "host/scan_problem.hpp"
+#include "host/config/physics_data.hpp"
+#include "host/exec/backend.hpp"
+#include "host/plan/scan_plan.hpp"
 
 namespace bscan::test {
 
@@ -47,9 +48,22 @@ inline std::map<std::string, double> wet_values(const nlohmann::json& wc) {
   return v;
 }
 
+// A plan of `model` at `values` with the observables `ids` and no axes (one point), with
+// `edit` applied to the config first (options, axes).
+template <class Edit>
+ScanPlan point_plan(const std::string& model, const std::map<std::string, double>& values,
+                    const std::vector<std::string>& ids, Edit edit) {
+  ScanConfig c;
+  c.model = model;
+  c.parameters = values;
+  c.observables = ids;
+  edit(c);
+  return build_plan(c, physics());
+}
+
 // A whole scan evaluated on the CPU backend: observables, pulls and flag words, [k * n + i].
 struct ScanRun {
-  ScanProblem pb;
+  ScanPlan pb;
   long long n = 0;
   std::vector<double> out;
   std::vector<float> pulls;
@@ -64,7 +78,7 @@ struct ScanRun {
   double axis(long long i) const { return pb.axes[0].values[i]; }
 };
 
-inline ScanRun run_problem(ScanProblem pb) {
+inline ScanRun run_problem(ScanPlan pb) {
   ScanRun s;
   s.n = pb.total_points();
   s.out.resize(pb.observables.size() * s.n);

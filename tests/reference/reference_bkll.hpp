@@ -8,7 +8,7 @@
 #include <array>
 #include <complex>
 
-#include "kernels/rate_terms.hpp"
+#include "kernels/channels/rate_terms.hpp"
 
 namespace bscan::reference {
 

@@ -8,7 +8,7 @@
 #pragma once
 #include <complex>
 
-#include "kernels/rate_terms.hpp"
+#include "kernels/channels/rate_terms.hpp"
 
 namespace bscan::reference::bvll {
 

@@ -1,0 +1,126 @@
+// bscan command line: run, point, validate, list.
+#include "host/cli/main.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "host/cli/plot_command.hpp"
+#include "host/cli/point_command.hpp"
+#include "host/cli/run_command.hpp"
+#include "host/config/presets.hpp"
+#include "host/errors.hpp"
+#include "host/model/model_registry.hpp"
+#include "host/output/hdf5_writer.hpp"
+#include "host/plan/observables.hpp"
+
+namespace {
+
+void print_list(const std::string& what, const std::string& model_name) {
+  using namespace bscan;
+  if (what == "presets") {
+    for (const Preset& p : all_presets())
+      fmt::print("{:<18} [{}] {} ({} observables)\n", p.name, p.model, p.description,
+                 p.observables.size());
+    return;
+  }
+  if (what == "models") {
+    for (const ModelInfo& m : all_models()) fmt::print("{:<8} {}\n", m.name, m.description);
+    return;
+  }
+  for (const ModelInfo& m : all_models()) {
+    if (!model_name.empty() && m.name != model_name) continue;
+    fmt::print("{}:\n", m.name);
+    if (what == "parameters") {
+      for (const ParamInfo& p : m.params)
+        fmt::print("  {:<12} [{}] default {}  {}\n", p.name, p.unit, p.default_value,
+                   p.description);
+    } else {
+      for (const std::string& line : observable_grammar(m)) fmt::print("  {}\n", line);
+    }
+  }
+}
+
+}  // namespace
+
+int bscan::cli::main(int argc, char** argv) {
+  auto log = spdlog::stderr_color_mt("bscan");
+  spdlog::set_default_logger(log);
+  spdlog::set_pattern("bscan: %^%l%$: %v");
+
+  CLI::App app{"bscan: GPU-accelerated scans of light new particles in b -> s l l"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(BSCAN_VERSION) + " (" + BSCAN_GIT_HASH + ")");
+
+  bscan::RunOptions run;
+  bool progress = false;
+  std::string out_path, backend = "auto";
+  CLI::App* cmd_run = app.add_subcommand("run", "run the scan of a config file, write HDF5");
+  cmd_run->add_option("config", run.config, "scan config (TOML)")->required();
+  cmd_run->add_option("-o,--output", out_path, "output file (overrides the config's `output`)");
+  cmd_run->add_option("--backend", backend, "auto | cuda | cpu")
+      ->check(CLI::IsMember({"auto", "cuda", "cpu"}));
+  cmd_run->add_option("--threads", run.threads, "CPU threads (0: all)")
+      ->check(CLI::NonNegativeNumber);
+  cmd_run->add_flag("--overwrite", run.overwrite, "replace an existing output file");
+  cmd_run->add_flag("--progress", progress, "progress on stderr even when it is not a terminal");
+
+  bscan::cli::PointOptions point;
+  CLI::App* cmd_point = app.add_subcommand("point", "observables at one parameter point");
+  cmd_point->add_option("--model", point.model, "model name")->required();
+  cmd_point->add_option("--set", point.sets, "parameter NAME=VALUE (repeatable)");
+  cmd_point->add_option("--observable", point.observables, "observable id (repeatable)");
+  cmd_point->add_option("--preset", point.presets, "named observable list (repeatable)");
+  cmd_point->add_option("--physics", point.physics, "physics data set (data/parameters/NAME.toml)");
+  cmd_point->add_option("--measurements", point.measurements,
+                        "measurement set for pulls and flags (default paper-2021; none: off)");
+  cmd_point->add_flag("--json", point.json, "print one JSON object");
+
+  CLI::App* cmd_plot = app.add_subcommand(
+      "plot", "draw the allowed regions of a scan file: OUT.h5 [-o FIG.png|pdf] [--x NAME] ...");
+  cmd_plot->prefix_command();  // everything after `plot` goes to the plotting program
+  cmd_plot->set_help_flag();   // so does --help
+
+  std::string validate_path;
+  CLI::App* cmd_validate = app.add_subcommand("validate", "check a config without running it");
+  cmd_validate->add_option("config", validate_path, "scan config (TOML)")->required();
+
+  std::string list_what, list_model;
+  CLI::App* cmd_list = app.add_subcommand("list", "list models, parameters or observables");
+  cmd_list->add_option("what", list_what, "models | parameters | observables | presets")
+      ->required()
+      ->check(CLI::IsMember({"models", "parameters", "observables", "presets"}));
+  cmd_list->add_option("--model", list_model, "only this model");
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (*cmd_run) {
+      if (!out_path.empty()) run.output = out_path;
+      run.backend = backend == "cuda"  ? bscan::BackendChoice::cuda
+                    : backend == "cpu" ? bscan::BackendChoice::cpu
+                                       : bscan::BackendChoice::automatic;
+      return bscan::cli::run(run, progress);
+    } else if (*cmd_point) {
+      fmt::print("{}\n", bscan::cli::point(point));
+    } else if (*cmd_validate) {
+      return bscan::cli::validate(validate_path);
+    } else if (*cmd_plot) {
+      return bscan::run_plot(cmd_plot->remaining());
+    } else if (*cmd_list) {
+      print_list(list_what, list_model);
+    }
+  } catch (const bscan::InputError& e) {
+    spdlog::error("{}", e.what());
+    return 2;
+  } catch (const bscan::OutputError& e) {
+    spdlog::error("{}", e.what());
+    return 3;
+  } catch (const std::exception& e) {
+    spdlog::error("internal error: {}", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,91 @@
+#include "host/cli/point_command.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "host/config/presets.hpp"
+#include "host/errors.hpp"
+#include "host/exec/evaluate_point.hpp"
+
+namespace bscan::cli {
+namespace {
+
+std::vector<std::string> default_observables(const ModelInfo& m) {
+  std::vector<std::string> out = {"BR(B+->K+ee)[1.1,6.0]", "BR(B+->K+mumu)[1.1,6.0]",
+                                  "RK[1.1,6.0]"};
+  for (const std::string& id : particle_observables(m)) out.push_back(id);
+  for (const QuantityInfo& q : m.quantities) out.push_back(q.id);
+  return out;
+}
+
+double parse_value(const std::string& text, const std::string& where) {
+  std::size_t used = 0;
+  double v = 0.0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size())
+    throw InputError(fmt::format("{}: '{}' is not a number", where, text));
+  return v;
+}
+
+}  // namespace
+
+std::string point(const PointOptions& opt) {
+  const ModelInfo& model = find_model(opt.model);
+  std::map<std::string, double> values;
+  for (const std::string& s : opt.sets) {
+    const std::size_t eq = s.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw InputError(fmt::format("--set '{}': expected NAME=VALUE", s));
+    const std::string name = s.substr(0, eq), where = fmt::format("--set {}", s);
+    const double v = parse_value(s.substr(eq + 1), where);
+    model.check_value(name, v, where);
+    values[name] = v;
+  }
+  const PhysicsData physics = load_physics_data(physics_file(opt.physics, "."));
+  std::vector<std::string> ids = opt.observables;
+  for (const std::string& name : opt.presets)
+    for (const std::string& o : find_preset(name, model.name, "--preset").observables)
+      if (std::find(ids.begin(), ids.end(), o) == ids.end()) ids.push_back(o);
+  if (ids.empty()) ids = default_observables(model);
+  ConstraintOptions copt;
+  if (opt.measurements != "none") copt.measurements = opt.measurements;
+  const PointResult r = evaluate_point(model, physics, values, ids, copt);
+  const ScanPlan& pb = r.plan;
+  const std::vector<double>& out = r.values;
+  const std::vector<float>& pulls = r.pulls;
+  auto flag = [&](std::size_t b) { return r.flag(b); };
+
+  if (opt.json) {
+    nlohmann::ordered_json j;
+    j["model"] = model.name;
+    for (std::size_t i = 0; i < model.params.size(); ++i)
+      j["parameters"][model.params[i].name] = pb.fixed[i];
+    j["observables"] = nlohmann::ordered_json::object();
+    for (std::size_t i = 0; i < ids.size(); ++i) j["observables"][ids[i]] = out[i];
+    j["measurement_set"] = opt.measurements;
+    j["pulls"] = nlohmann::ordered_json::object();
+    for (std::size_t k = 0; k < pulls.size(); ++k)  // NaN (no prediction) becomes null
+      j["pulls"][pb.pull_names[k]] =
+          std::isnan(pulls[k]) ? nlohmann::ordered_json() : nlohmann::ordered_json(pulls[k]);
+    j["flags"] = nlohmann::ordered_json::object();
+    for (std::size_t b = 0; b < pb.flag_names.size(); ++b) j["flags"][pb.flag_names[b]] = flag(b);
+    return j.dump(2);
+  }
+  std::string text;
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    text += fmt::format("{:<32} {:.8g}\n", ids[i], out[i]);
+  for (std::size_t k = 0; k < pulls.size(); ++k)
+    text += fmt::format("{:<32} {:.4g}\n", "pull_" + pb.pull_names[k], pulls[k]);
+  for (std::size_t b = 0; b < pb.flag_names.size(); ++b)
+    text += fmt::format("{:<32} {}\n", pb.flag_names[b], flag(b) ? "yes" : "no");
+  return text;
+}
+
+}  // namespace bscan::cli

@@ -1,0 +1,64 @@
+#include "host/cli/run_command.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
+namespace bscan::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// One status line on stderr: points done, points/s, ETA.
+class Progress {
+ public:
+  explicit Progress(bool enabled) : enabled_(enabled), tty_(isatty(2) != 0) {}
+  void update(long long done, long long total) {
+    if (!enabled_) return;
+    const double s = std::chrono::duration<double>(Clock::now() - start_).count();
+    if (done < total && s - last_ < (tty_ ? 0.2 : 5.0)) return;
+    last_ = s;
+    const double rate = s > 0.0 ? done / s : 0.0;
+    const double eta = rate > 0.0 ? (total - done) / rate : 0.0;
+    fmt::print(stderr, "{}{}/{} points  {:.3g} points/s  ETA {:.1f} s{}", tty_ ? "\r" : "", done,
+               total, rate, eta, tty_ && done < total ? "" : "\n");
+    std::fflush(stderr);
+  }
+
+ private:
+  bool enabled_, tty_;
+  Clock::time_point start_ = Clock::now();
+  double last_ = -1e9;
+};
+
+}  // namespace
+
+int run(RunOptions opt, bool progress) {
+  Progress bar(progress || isatty(2) != 0);
+  opt.progress = [&](long long done, long long total) { bar.update(done, total); };
+  const RunReport r = run_scan(opt);
+  for (const std::string& n : r.notices) spdlog::info("{}", n);
+  const ExecutionStats& s = r.stats;
+  spdlog::info("{} points in {:.2f} s ({:.3g} points/s) on {} ({})", s.points, s.seconds,
+               s.points / s.seconds, r.backend, r.device);
+  spdlog::info(
+      "time: stage 1 of the slab {:.2f} s, evaluation {:.2f} s, writing {:.2f} s on the writer "
+      "thread (overlapped; waited {:.2f} s); {} stage-1 integrals in {} chunks",
+      s.stage1, s.evaluate, s.write, s.waited, s.stage1_integrals, s.chunks);
+  if (!r.flag_table.empty()) fmt::print("{}", r.flag_table);
+  fmt::print("{}\n", r.output.string());
+  return 0;
+}
+
+int validate(const std::filesystem::path& config) {
+  std::vector<std::string> notices;
+  const std::string line = validate_config(config, notices);
+  for (const std::string& n : notices) spdlog::info("{}", n);
+  fmt::print("{}\n", line);
+  return 0;
+}
+
+}  // namespace bscan::cli

@@ -1,0 +1,214 @@
+#include "host/config/physics_data.hpp"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <Eigen/Sparse>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "host/errors.hpp"
+
+namespace bscan {
+namespace {
+
+class TomlReader {
+ public:
+  TomlReader(const toml::table& root, std::filesystem::path file)
+      : root_(root), file_(std::move(file)) {}
+
+  // A number given as `key = { value = x, source = "..." }` or as a bare number.
+  double number(std::string_view dotted) const {
+    const toml::node_view<const toml::node> node = root_.at_path(dotted);
+    if (auto v = node["value"].value<double>()) return *v;
+    if (auto v = node.value<double>()) return *v;
+    throw InputError(fmt::format("{}: missing or non-numeric key '{}'", file_.string(), dotted));
+  }
+
+  // `a0_derived`: a0 is fixed by an endpoint relation and may be nan in the file.
+  BszSeries bsz(std::string_view dotted, bool a0_derived = false) const {
+    const toml::node_view<const toml::node> node = root_.at_path(dotted);
+    const toml::array* a = node["a"].as_array();
+    const std::optional<double> m = node["m_pole"].value<double>();
+    if (a == nullptr || a->size() != 3 || !m)
+      throw InputError(
+          fmt::format("{}: '{}' needs a = [a0, a1, a2] and m_pole", file_.string(), dotted));
+    BszSeries s{};
+    for (std::size_t i = 0; i < 3; ++i) {
+      const std::optional<double> ai = (*a)[i].value<double>();
+      if (!ai || (!std::isfinite(*ai) && !(a0_derived && i == 0)))
+        throw InputError(
+            fmt::format("{}: '{}.a[{}]' is not a finite number", file_.string(), dotted, i));
+      s.a[i] = *ai;
+    }
+    s.m_pole = *m;
+    return s;
+  }
+
+  std::string string(std::string_view dotted) const {
+    if (auto v = root_.at_path(dotted).value<std::string>()) return *v;
+    throw InputError(fmt::format("{}: missing string key '{}'", file_.string(), dotted));
+  }
+
+ private:
+  const toml::table& root_;
+  std::filesystem::path file_;
+};
+
+// Reads the corrections table: '#' comment lines, one header line, then q2 and 8 columns per row.
+void read_corrections_csv(const std::filesystem::path& file, std::vector<double>& q2,
+                          std::vector<double>& y) {
+  std::ifstream in(file);
+  if (!in) throw InputError(fmt::format("cannot open SM correction table '{}'", file.string()));
+  std::string line;
+  bool header_seen = false;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    if (!header_seen) {
+      header_seen = true;
+      continue;
+    }
+    std::stringstream ss(line);
+    std::string cell;
+    std::vector<double> row;
+    while (std::getline(ss, cell, ',')) row.push_back(std::stod(cell));
+    if (row.size() != 1 + kCorrectionColumns)
+      throw InputError(fmt::format("{}: row '{}' has {} columns, expected {}", file.string(), line,
+                                   row.size(), 1 + kCorrectionColumns));
+    if (!q2.empty() && row[0] <= q2.back())
+      throw InputError(fmt::format("{}: q2 nodes must increase (at {})", file.string(), row[0]));
+    q2.push_back(row[0]);
+    y.insert(y.end(), row.begin() + 1, row.end());
+  }
+  if (q2.size() < 3) throw InputError(fmt::format("{}: fewer than 3 table rows", file.string()));
+}
+
+}  // namespace
+
+std::vector<double> natural_spline_second_derivatives(const std::vector<double>& x,
+                                                      const std::vector<double>& y, int cols) {
+  const int n = static_cast<int>(x.size());
+  std::vector<double> y2(y.size(), 0.0);
+  if (n < 3) return y2;
+  // Interior equations h_{i-1} M_{i-1} + 2 (h_{i-1} + h_i) M_i + h_i M_{i+1} = 6 (d_i - d_{i-1}).
+  const int m = n - 2;
+  Eigen::SparseMatrix<double> A(m, m);
+  std::vector<Eigen::Triplet<double>> trip;
+  for (int i = 1; i <= m; ++i) {
+    const double hl = x[i] - x[i - 1], hr = x[i + 1] - x[i];
+    trip.emplace_back(i - 1, i - 1, 2.0 * (hl + hr));
+    if (i > 1) trip.emplace_back(i - 1, i - 2, hl);
+    if (i < m) trip.emplace_back(i - 1, i, hr);
+  }
+  A.setFromTriplets(trip.begin(), trip.end());
+  Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>> solver(A);
+  for (int c = 0; c < cols; ++c) {
+    Eigen::VectorXd rhs(m);
+    for (int i = 1; i <= m; ++i) {
+      const double hl = x[i] - x[i - 1], hr = x[i + 1] - x[i];
+      rhs(i - 1) = 6.0 * ((y[(i + 1) * cols + c] - y[i * cols + c]) / hr -
+                          (y[i * cols + c] - y[(i - 1) * cols + c]) / hl);
+    }
+    const Eigen::VectorXd M = solver.solve(rhs);
+    for (int i = 1; i <= m; ++i) y2[i * cols + c] = M(i - 1);
+  }
+  return y2;
+}
+
+PhysicsData::PhysicsData(PhysicsData&& other) noexcept
+    : inputs_(other.inputs_),
+      name_(std::move(other.name_)),
+      path_(std::move(other.path_)),
+      q2_(std::move(other.q2_)),
+      y_(std::move(other.y_)),
+      y2_(std::move(other.y2_)) {
+  bind_tables();
+}
+
+void PhysicsData::bind_tables() {
+  inputs_.corrections = {q2_.data(), y_.data(), y2_.data(), static_cast<int>(q2_.size())};
+}
+
+PhysicsData load_physics_data(const std::filesystem::path& toml_file) {
+  if (!std::filesystem::exists(toml_file))
+    throw InputError(fmt::format("physics data file '{}' does not exist", toml_file.string()));
+  toml::table root;
+  try {
+    root = toml::parse_file(toml_file.string());
+  } catch (const toml::parse_error& e) {
+    throw InputError(fmt::format("{}: {}", toml_file.string(), e.description()));
+  }
+  const TomlReader r(root, toml_file);
+  PhysicsData d;
+  d.name_ = r.string("name");
+  d.path_ = toml_file;
+  PhysicsInputs& in = d.inputs_;
+  in.m_lepton[static_cast<int>(Lepton::e)] = r.number("masses.m_e");
+  in.m_lepton[static_cast<int>(Lepton::mu)] = r.number("masses.m_mu");
+  in.alpha_em_0 = r.number("constants.alpha_em_0");
+  SmInputs& sm = in.sm;
+  sm.xi_t = {r.number("constants.xi_t_re"), r.number("constants.xi_t_im")};
+  // Real SM inputs: member <- data key.
+  const std::pair<double SmInputs::*, const char*> sm_keys[] = {
+      {&SmInputs::G_F, "constants.G_F"},
+      {&SmInputs::alpha_e, "constants.alpha_e"},
+      {&SmInputs::m_b, "constants.m_b"},
+      {&SmInputs::m_s, "masses.m_s"},
+      {&SmInputs::mu_b, "constants.mu_b"},
+      {&SmInputs::C7eff, "sm_wilson_coefficients.C7eff"},
+      {&SmInputs::C7peff, "sm_wilson_coefficients.C7peff"},
+      {&SmInputs::C9, "sm_wilson_coefficients.C9"},
+      {&SmInputs::C10, "sm_wilson_coefficients.C10"},
+      {&SmInputs::C1, "sm_wilson_coefficients.C1"},
+      {&SmInputs::C2, "sm_wilson_coefficients.C2"},
+      {&SmInputs::C3, "sm_wilson_coefficients.C3"},
+      {&SmInputs::C4, "sm_wilson_coefficients.C4"},
+      {&SmInputs::C5, "sm_wilson_coefficients.C5"},
+      {&SmInputs::C6, "sm_wilson_coefficients.C6"},
+      {&SmInputs::m_c_pole, "masses.m_c_pole"},
+      {&SmInputs::m_b_pole, "masses.m_b_pole"},
+  };
+  for (const auto& [member, key] : sm_keys) sm.*member = r.number(key);
+  BToKInputs& bk = in.bplus_kplus;
+  bk.m_B = r.number("masses.m_Bp");
+  bk.m_K = r.number("masses.m_Kp");
+  bk.Gamma_B = r.number("widths.Gamma_Bp");
+  bk.z_m_B = r.number("form_factors.B_to_K.z_m_B");
+  bk.z_m_K = r.number("form_factors.B_to_K.z_m_K");
+  bk.f_plus = r.bsz("form_factors.B_to_K.f_plus");
+  bk.f_zero = r.bsz("form_factors.B_to_K.f_zero");
+  bk.f_T = r.bsz("form_factors.B_to_K.f_T");
+  BToVInputs& bv = in.b0_kstar0;
+  bv.m_B = r.number("masses.m_B0");
+  bv.m_V = r.number("masses.m_Kstar0");
+  bv.Gamma_B = r.number("widths.Gamma_B0");
+  bv.z_m_B = r.number("form_factors.B_to_Kstar.z_m_B");
+  bv.z_m_V = r.number("form_factors.B_to_Kstar.z_m_V");
+  const std::pair<BszSeries BToVInputs::*, const char*> bv_keys[] = {
+      {&BToVInputs::A0, "A0"},  {&BToVInputs::A1, "A1"}, {&BToVInputs::A12, "A12"},
+      {&BToVInputs::V, "V"},    {&BToVInputs::T1, "T1"}, {&BToVInputs::T2, "T2"},
+      {&BToVInputs::T23, "T23"}};
+  for (const auto& [member, key] : bv_keys)
+    bv.*member = r.bsz(std::string("form_factors.B_to_Kstar.") + key, /*a0_derived=*/
+                       std::string(key) == "A12" || std::string(key) == "T2");
+  // Endpoint relations fix two a0's (A0(0) = A3(0) and T1(0) = T2(0); arXiv:1503.05534 eq. 16).
+  bv.A12.a[0] =
+      bv.A0.a[0] * (bv.z_m_B * bv.z_m_B - bv.z_m_V * bv.z_m_V) / (8.0 * bv.z_m_B * bv.z_m_V);
+  bv.T2.a[0] = bv.T1.a[0];
+  in.bs = {r.number("masses.m_Bs"),
+           r.number("widths.Gamma_Bs"),
+           r.number("decay_constants.f_Bs"),
+           r.number("widths.y_s"),
+           {r.number("mixing.M12_SM_re"), r.number("mixing.M12_SM_im")},
+           r.number("mixing.B2"),
+           r.number("mixing.B4"),
+           r.number("mixing.hbar")};
+  const std::filesystem::path table = toml_file.parent_path() / r.string("sm_corrections.file");
+  read_corrections_csv(table, d.q2_, d.y_);
+  d.y2_ = natural_spline_second_derivatives(d.q2_, d.y_, kCorrectionColumns);
+  d.bind_tables();
+  return d;
+}
+
+}  // namespace bscan

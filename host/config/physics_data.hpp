@@ -1,0 +1,43 @@
+// Loads the physics inputs (data/parameters/*.toml and the tables they name) into PhysicsInputs.
+#pragma once
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "kernels/sm/physics_inputs.hpp"
+
+namespace bscan {
+
+class PhysicsData {
+ public:
+  // The inputs; table pointers point into this object (host memory). Not copyable for that reason.
+  const PhysicsInputs& inputs() const { return inputs_; }
+  const std::string& name() const { return name_; }
+  const std::filesystem::path& path() const { return path_; }
+  const std::vector<double>& table_q2() const { return q2_; }
+  const std::vector<double>& table_values() const { return y_; }
+  const std::vector<double>& table_second_derivatives() const { return y2_; }
+
+  PhysicsData() = default;
+  PhysicsData(const PhysicsData&) = delete;
+  PhysicsData& operator=(const PhysicsData&) = delete;
+  PhysicsData(PhysicsData&& other) noexcept;
+
+ private:
+  friend PhysicsData load_physics_data(const std::filesystem::path& toml_file);
+  void bind_tables();
+
+  PhysicsInputs inputs_{};
+  std::string name_;
+  std::filesystem::path path_;
+  std::vector<double> q2_, y_, y2_;
+};
+
+// Throws InputError naming the file and the key when something is missing or malformed.
+PhysicsData load_physics_data(const std::filesystem::path& toml_file);
+
+// Natural cubic spline second derivatives of each of `cols` columns of y (row-major n x cols).
+std::vector<double> natural_spline_second_derivatives(const std::vector<double>& x,
+                                                      const std::vector<double>& y, int cols);
+
+}  // namespace bscan

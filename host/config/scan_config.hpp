@@ -1,0 +1,60 @@
+// The scan configuration (TOML): parsed, validated against schemas/scan-config.schema.json, and
+// checked against the model registry, with errors that name the offending key.
+#pragma once
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "kernels/sm/physics_inputs.hpp"
+
+namespace bscan {
+
+struct SmearingResolutions {
+  double r_e = 0.010;   // GeV, paper 000 (LHCb dilepton-mass resolution, electrons)
+  double r_mu = 0.002;  // GeV, muons
+};
+
+// The config's [constraints] table.
+struct ConstraintOptions {
+  std::string measurements;  // set name or path; empty: no constraints
+  std::vector<std::string> only, skip;
+  bool smear = false;                           // constraints read {smear} observables
+  std::map<std::string, double> theory_errors;  // group -> relative error, overrides the set's
+  std::map<std::string, double> thresholds;     // min/max constraint name -> new threshold
+  bool g2_paper = false;                        // paper 000's simplified g-2 (Eq. 3.28)
+};
+
+struct AxisConfig {
+  std::string name;
+  std::vector<double> values;
+  bool log_spacing = false;
+};
+
+struct ScanConfig {
+  std::filesystem::path path;
+  std::string text;  // the file as read, stored in the output
+  std::string model;
+  std::string physics = "flavio-2.7";
+  std::map<std::string, double> parameters;
+  std::vector<AxisConfig> axes;
+  std::vector<std::string> observables;
+  std::filesystem::path output;  // empty when the config has none
+  long long chunk_size = 1 << 16;
+  bool float32 = false;
+  SmearingResolutions smearing;
+  ModelOptions options;             // [options]
+  bool smear_non_resonant = false;  // [options] smear_non_resonant
+  ConstraintOptions constraints;    // [constraints]
+};
+
+// Reads and validates a config file; throws InputError naming the file and the key.
+ScanConfig load_config(const std::filesystem::path& file);
+// Same from text (for tests and `bscan validate -`); `origin` names the source in messages.
+ScanConfig parse_config(const std::string& text, const std::string& origin);
+
+// Resolves a physics data set name (data/parameters/NAME.toml) or path.
+std::filesystem::path physics_file(const std::string& name_or_path,
+                                   const std::filesystem::path& relative_to);
+
+}  // namespace bscan

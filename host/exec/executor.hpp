@@ -1,0 +1,28 @@
+// The executor: runs one slab of a plan on a backend, chunk by chunk on chunk boundaries, and hands
+// every finished chunk to the sinks on one writer thread, so that evaluating chunk k+1 overlaps
+// writing chunk k (double buffering).
+#pragma once
+#include <functional>
+#include <span>
+
+#include "host/exec/backend.hpp"
+#include "host/output/sink.hpp"
+#include "host/plan/scan_plan.hpp"
+
+namespace bscan {
+
+// Where the time went: the main thread evaluates (stage 1 of the slab, then the chunks), the
+// writer thread runs the sinks; `waited` is the main thread's wait for the writer.
+struct ExecutionStats {
+  long long points = 0, chunks = 0, stage1_integrals = 0;
+  double seconds = 0.0, stage1 = 0.0, evaluate = 0.0, write = 0.0, waited = 0.0;
+};
+
+// Runs `slab` of `plan`; calls progress(points done) after each chunk is handed over; returns when
+// every chunk is written (the caller finishes the sinks after its last slab). An error in a sink
+// stops the run and is rethrown here.
+ExecutionStats execute(const ScanPlan& plan, const Slab& slab, Backend& backend,
+                       std::span<Sink* const> sinks,
+                       const std::function<void(long long)>& progress = {});
+
+}  // namespace bscan

@@ -1,0 +1,91 @@
+#include "host/output/hdf5_sink.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace bscan {
+namespace {
+
+std::vector<AxisSpec> axis_specs(const ScanPlan& plan) {
+  std::vector<AxisSpec> axes;
+  for (const Axis& a : plan.axes) {
+    const ParamInfo& p = plan.model->params[a.param];
+    axes.push_back({a.name, p.unit, p.latex, a.values});
+  }
+  return axes;
+}
+
+// The flag word w as a CF flag variable: flag_masks and flag_meanings of its (up to 32) bits.
+VariableSpec flag_variable(const ScanPlan& plan, int w) {
+  std::vector<std::uint32_t> masks;
+  std::string meanings;
+  for (std::size_t b = 32 * w; b < std::min<std::size_t>(plan.flag_names.size(), 32 * (w + 1));
+       ++b) {
+    masks.push_back(1u << (b % 32));
+    meanings += (meanings.empty() ? "" : " ") + plan.flag_names[b];
+  }
+  return {w == 0 ? "flags" : fmt::format("flags_{}", w),
+          "1",
+          "constraint flags (bit set = passes)",
+          DType::u32,
+          {{"flag_meanings", meanings}},
+          {{"flag_masks", masks}}};
+}
+
+std::vector<VariableSpec> variable_specs(const ScanPlan& plan, bool float32) {
+  std::vector<VariableSpec> vars;
+  for (std::size_t o = 0; o < plan.n_user_observables; ++o) {
+    const ObservableSpec& s = plan.observables[o];
+    vars.push_back({s.id, s.unit, s.latex, float32 ? DType::f32 : DType::f64, {}, {}});
+  }
+  for (std::size_t k = 0; k < plan.pull_names.size(); ++k)
+    vars.push_back({"pull_" + plan.pull_names[k],
+                    "1",
+                    "pull of " + plan.pull_names[k],
+                    DType::f32,
+                    {{"source", plan.pull_labels[k]}},
+                    {}});
+  for (int w = 0; w < plan.flag_words(); ++w) vars.push_back(flag_variable(plan, w));
+  return vars;
+}
+
+FileAttributes with_parameters(FileAttributes attrs, const ScanPlan& plan) {
+  for (std::size_t i = 0; i < plan.fixed.size(); ++i) {
+    const bool on_axis = std::any_of(plan.axes.begin(), plan.axes.end(),
+                                     [&](const Axis& a) { return a.param == static_cast<int>(i); });
+    if (!on_axis) attrs.numbers["parameter_" + plan.model->params[i].name] = plan.fixed[i];
+  }
+  return attrs;
+}
+
+}  // namespace
+
+Hdf5Sink::Hdf5Sink(const ScanPlan& plan, const std::filesystem::path& path, FileAttributes attrs,
+                   bool float32, bool overwrite)
+    : n_observables_(plan.n_user_observables),
+      n_pulls_(plan.pull_names.size()),
+      n_words_(plan.flag_words()),
+      float32_(float32),
+      writer_(path, axis_specs(plan), variable_specs(plan, float32),
+              with_parameters(std::move(attrs), plan), overwrite, plan.chunk_target) {}
+
+void Hdf5Sink::consume(const Chunk& chunk) {
+  const std::size_t n = static_cast<std::size_t>(chunk.count);
+  const std::size_t begin = static_cast<std::size_t>(chunk.begin);
+  std::size_t v = 0;
+  for (std::size_t o = 0; o < n_observables_; ++o, ++v) {
+    const double* col = chunk.values.data() + o * n;
+    if (float32_) {
+      buf32_.assign(col, col + n);
+      writer_.write(v, begin, n, buf32_.data());
+    } else {
+      writer_.write(v, begin, n, col);
+    }
+  }
+  for (std::size_t k = 0; k < n_pulls_; ++k, ++v)
+    writer_.write(v, begin, n, chunk.pulls.data() + k * n);
+  for (int w = 0; w < n_words_; ++w, ++v) writer_.write(v, begin, n, chunk.flags.data() + w * n);
+}
+
+}  // namespace bscan

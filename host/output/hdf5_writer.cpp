@@ -1,0 +1,499 @@
+#include "host/output/hdf5_writer.hpp"
+
+#include <fcntl.h>
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <limits>
+#include <set>
+#include <string_view>
+#include <utility>
+
+#include "host/plan/chunk_layout.hpp"
+
+namespace bscan {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Owns one HDF5 identifier; Close is the matching H5?close.
+template <herr_t (*Close)(hid_t)>
+class Handle {
+ public:
+  Handle() = default;
+  explicit Handle(hid_t id) : id_(id) {}
+  Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, H5I_INVALID_HID)) {}
+  Handle& operator=(Handle&& other) noexcept {
+    if (this != &other) {
+      reset();
+      id_ = std::exchange(other.id_, H5I_INVALID_HID);
+    }
+    return *this;
+  }
+  ~Handle() { reset(); }
+
+  hid_t get() const { return id_; }
+  // Closes now; returns the H5?close status (0 if nothing was open).
+  herr_t reset() { return id_ >= 0 ? Close(std::exchange(id_, H5I_INVALID_HID)) : 0; }
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+};
+
+using File = Handle<H5Fclose>;
+using Dataset = Handle<H5Dclose>;
+using Dataspace = Handle<H5Sclose>;
+using Datatype = Handle<H5Tclose>;
+using PropertyList = Handle<H5Pclose>;
+using Attribute = Handle<H5Aclose>;
+
+// Silences HDF5's automatic error stack printing while alive; errors are reported as exceptions.
+class QuietHdf5Errors {
+ public:
+  QuietHdf5Errors() {
+    H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  }
+  ~QuietHdf5Errors() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
+  QuietHdf5Errors(const QuietHdf5Errors&) = delete;
+  QuietHdf5Errors& operator=(const QuietHdf5Errors&) = delete;
+
+ private:
+  H5E_auto2_t func_ = nullptr;
+  void* data_ = nullptr;
+};
+
+herr_t collect_error(unsigned, const H5E_error2_t* err, void* client_data) {
+  std::string line = std::string(err->func_name) + ": " + (err->desc ? err->desc : "");
+  std::replace(line.begin(), line.end(), '\n', ' ');
+  static_cast<std::vector<std::string>*>(client_data)->push_back(std::move(line));
+  return 0;
+}
+
+// The current HDF5 error stack as "outermost call; cause: innermost call"; clears the stack.
+std::string hdf5_error_text() {
+  std::vector<std::string> lines;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect_error, &lines);
+  H5Eclear2(H5E_DEFAULT);
+  if (lines.empty()) return "unknown HDF5 error";
+  return lines.size() == 1 ? lines.front() : lines.front() + "; cause: " + lines.back();
+}
+
+// Returns `result` (an hid_t or herr_t) or throws OutputError if it signals an HDF5 failure.
+template <class T>
+T check(T result, std::string_view what) {
+  if (result < 0) throw OutputError(std::string(what) + ": " + hdf5_error_text());
+  return result;
+}
+
+hid_t file_type(DType dtype) {
+  switch (dtype) {
+    case DType::f64:
+      return H5T_IEEE_F64LE;
+    case DType::f32:
+      return H5T_IEEE_F32LE;
+    case DType::u32:
+      return H5T_STD_U32LE;
+  }
+  throw std::invalid_argument("bad DType");
+}
+
+hid_t memory_type(DType dtype) {
+  switch (dtype) {
+    case DType::f64:
+      return H5T_NATIVE_DOUBLE;
+    case DType::f32:
+      return H5T_NATIVE_FLOAT;
+    case DType::u32:
+      return H5T_NATIVE_UINT32;
+  }
+  throw std::invalid_argument("bad DType");
+}
+
+std::size_t element_size(DType dtype) { return dtype == DType::f64 ? 8 : 4; }
+
+Dataspace scalar_space() { return Dataspace(check(H5Screate(H5S_SCALAR), "creating dataspace")); }
+
+Dataspace simple_space(std::span<const hsize_t> dims) {
+  return Dataspace(check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
+                         "creating dataspace"));
+}
+
+Attribute create_attribute(hid_t loc, const std::string& name, hid_t type, hid_t space) {
+  return Attribute(check(H5Acreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT),
+                         "creating attribute '" + name + "'"));
+}
+
+void write_attribute(hid_t loc, const std::string& name, hid_t type, hid_t space,
+                     const void* data) {
+  check(H5Awrite(create_attribute(loc, name, type, space).get(), type, data),
+        "writing attribute '" + name + "'");
+}
+
+// A fixed-length NUL-terminated UTF-8 string, which netCDF reads as a text (NC_CHAR) attribute,
+// like the attributes netCDF writes itself. Size >= 1 because HDF5 rejects 0-length strings.
+void write_string_attribute(hid_t loc, const std::string& name, const std::string& value) {
+  Datatype type(check(H5Tcopy(H5T_C_S1), "creating string type"));
+  check(H5Tset_size(type.get(), std::max<std::size_t>(value.size(), 1)), "sizing string type");
+  check(H5Tset_strpad(type.get(), H5T_STR_NULLTERM), "setting string padding");
+  check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "setting string charset");
+  write_attribute(loc, name, type.get(), scalar_space().get(), value.c_str());
+}
+
+void write_double_attribute(hid_t loc, const std::string& name, double value) {
+  write_attribute(loc, name, H5T_NATIVE_DOUBLE, scalar_space().get(), &value);
+}
+
+void write_u32_array_attribute(hid_t loc, const std::string& name,
+                               const std::vector<std::uint32_t>& values) {
+  if (values.empty()) {  // a null dataspace: netCDF reads a zero-length attribute
+    create_attribute(loc, name, H5T_NATIVE_UINT32,
+                     Dataspace(check(H5Screate(H5S_NULL), "creating dataspace")).get());
+    return;
+  }
+  const hsize_t size = values.size();
+  write_attribute(loc, name, H5T_NATIVE_UINT32, simple_space(std::span(&size, 1)).get(),
+                  values.data());
+}
+
+// netCDF takes the fill value from this attribute; it must have the variable's type.
+void write_nan_fill_value(hid_t dataset, DType dtype) {
+  const double nan64 = std::numeric_limits<double>::quiet_NaN();
+  const float nan32 = std::numeric_limits<float>::quiet_NaN();
+  const void* nan = dtype == DType::f64 ? static_cast<const void*>(&nan64) : &nan32;
+  write_attribute(dataset, "_FillValue", memory_type(dtype), scalar_space().get(), nan);
+}
+
+// Makes the closed file's contents durable before its name says it is complete.
+void sync_to_disk(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    const int err = errno;
+    if (fd >= 0) ::close(fd);
+    throw OutputError("cannot sync '" + path.string() + "': " + std::strerror(err));
+  }
+  ::close(fd);
+}
+
+std::vector<std::size_t> axis_sizes(const std::vector<AxisSpec>& axes) {
+  std::vector<std::size_t> shape;
+  for (const AxisSpec& axis : axes) shape.push_back(axis.values.size());
+  return shape;
+}
+
+void validate(const std::vector<AxisSpec>& axes, const std::vector<VariableSpec>& vars,
+              const FileAttributes& attrs) {
+  if (axes.empty()) throw std::invalid_argument("output grid needs at least one axis");
+  std::set<std::string> names;
+  for (const AxisSpec& axis : axes) {
+    if (axis.values.empty()) throw std::invalid_argument("axis '" + axis.name + "' has no values");
+    if (axis.name.empty() || axis.name.find('/') != std::string::npos ||
+        !names.insert(axis.name).second) {
+      throw std::invalid_argument("bad or duplicate axis name '" + axis.name + "'");
+    }
+  }
+  for (const VariableSpec& var : vars) {
+    if (var.id.empty() || !names.insert(Hdf5Writer::dataset_name(var.id)).second) {
+      throw std::invalid_argument("empty variable id or name clash for '" + var.id + "'");
+    }
+  }
+  for (const char* reserved : {"Conventions", "bscan_complete"}) {
+    if (attrs.strings.contains(reserved) || attrs.numbers.contains(reserved)) {
+      throw std::invalid_argument(std::string("global attribute '") + reserved +
+                                  "' is written by the writer");
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<GridBox> flat_range_boxes(std::span<const std::size_t> shape, std::size_t begin,
+                                      std::size_t count) {
+  const std::size_t rank = shape.size();
+  std::vector<std::size_t> stride(rank, 1);  // stride[a]: flat size of one step along axis a
+  for (std::size_t a = rank - 1; a > 0; --a) stride[a - 1] = stride[a] * shape[a];
+
+  std::vector<GridBox> boxes;
+  const std::size_t end = begin + count;
+  for (std::size_t pos = begin; pos < end;) {
+    // The outermost axis whose steps start at pos and fit into the rest of the range.
+    std::size_t axis = 0;
+    while (pos % stride[axis] != 0 || stride[axis] > end - pos) ++axis;
+    GridBox box{std::vector<std::size_t>(rank, 0),
+                std::vector<std::size_t>(shape.begin(), shape.end())};
+    std::size_t rest = pos;
+    for (std::size_t a = 0; a <= axis; ++a) {
+      box.start[a] = rest / stride[a];
+      rest %= stride[a];
+      box.count[a] = 1;
+    }
+    box.count[axis] = std::min((end - pos) / stride[axis], shape[axis] - box.start[axis]);
+    pos += box.count[axis] * stride[axis];
+    boxes.push_back(std::move(box));
+  }
+  return boxes;
+}
+
+struct Hdf5Writer::Impl {
+  fs::path final_path;
+  fs::path partial_path;
+  bool overwrite = false;
+  bool owns_partial = false;  // partial_path is ours to delete
+  bool finished = false;
+
+  std::vector<std::size_t> shape;
+  ChunkLayout layout;
+  std::vector<std::size_t> chunk;
+  std::size_t total = 1;
+  std::size_t chunk_total = 1;
+
+  std::vector<DType> dtypes;
+  // Declaration order matters: datasets are closed before the file.
+  File file;
+  std::vector<Dataset> axis_datasets;
+  std::vector<Dataset> var_datasets;
+
+  Impl(fs::path path, const std::vector<std::size_t>& grid, std::size_t target, bool overwrite_)
+      : final_path(std::move(path)),
+        partial_path(fs::path(final_path) += ".partial"),
+        overwrite(overwrite_),
+        shape(grid),
+        layout(grid, target),
+        chunk(layout.chunk_shape()),
+        total(layout.total_points()),
+        chunk_total(layout.chunk_points()) {}
+
+  ~Impl() {
+    if (!finished && owns_partial) discard();
+  }
+
+  // Deletes the unfinished file, then closes it with its descriptor pointed at an anonymous
+  // in-memory file: closing flushes caches, and after a write error (disk full) that flush would
+  // fail again, which HDF5 1.10 answers by freeing the file but keeping its ID (crash at exit).
+  void discard() {
+    QuietHdf5Errors quiet;
+    std::error_code ignored;
+    fs::remove(partial_path, ignored);
+    void* handle = nullptr;
+    if (file.get() >= 0 && H5Fget_vfd_handle(file.get(), H5P_DEFAULT, &handle) >= 0 && handle) {
+      const int memory = ::memfd_create("bscan-discarded-output", 0);
+      if (memory >= 0) {
+        ::dup2(memory, *static_cast<int*>(handle));  // the sec2 driver's handle is its fd
+        ::close(memory);
+      }
+    }
+    var_datasets.clear();
+    axis_datasets.clear();
+    file.reset();
+  }
+
+  [[noreturn]] void fail(const OutputError& error) const {
+    throw OutputError("output file '" + partial_path.string() + "': " + error.what());
+  }
+
+  // Runs an HDF5 step quietly, naming the file in any OutputError.
+  template <class F>
+  void guarded(F&& step) {
+    QuietHdf5Errors quiet;
+    try {
+      step();
+    } catch (const OutputError& error) {
+      fail(error);
+    }
+  }
+
+  void check_target() const {
+    if (fs::exists(final_path) && !overwrite) {
+      throw OutputError("output file '" + final_path.string() +
+                        "' already exists (allow overwriting to replace it)");
+    }
+    const fs::path dir = final_path.has_parent_path() ? final_path.parent_path() : fs::path(".");
+    if (!fs::is_directory(dir)) {
+      throw OutputError("cannot create output file '" + final_path.string() + "': directory '" +
+                        dir.string() + "' does not exist");
+    }
+  }
+
+  void create_file(const FileAttributes& attrs) {
+    // Creation order tracking as netCDF-4 does, so readers list objects in creation order.
+    PropertyList fcpl(check(H5Pcreate(H5P_FILE_CREATE), "creating property list"));
+    const unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
+    check(H5Pset_link_creation_order(fcpl.get(), order), "setting link creation order");
+    check(H5Pset_attr_creation_order(fcpl.get(), order), "setting attribute creation order");
+    PropertyList fapl(check(H5Pcreate(H5P_FILE_ACCESS), "creating property list"));
+    // Keep HDF5's lock against concurrent writers, but work on file systems without locks.
+    check(H5Pset_file_locking(fapl.get(), true, true), "setting file locking");
+    file = File(check(H5Fcreate(partial_path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()),
+                      "creating file"));
+    owns_partial = true;
+    write_string_attribute(file.get(), "Conventions", "CF-1.8");
+    for (const auto& [name, value] : attrs.strings) write_string_attribute(file.get(), name, value);
+    for (const auto& [name, value] : attrs.numbers) write_double_attribute(file.get(), name, value);
+  }
+
+  void create_axis(const AxisSpec& axis) {
+    const hsize_t size = axis.values.size();
+    const std::string what = "creating axis '" + axis.name + "'";
+    Dataset dataset(check(
+        H5Dcreate2(file.get(), axis.name.c_str(), H5T_IEEE_F64LE,
+                   simple_space(std::span(&size, 1)).get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+        what));
+    check(H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                   axis.values.data()),
+          what);
+    check(H5DSset_scale(dataset.get(), axis.name.c_str()), what);
+    write_string_attribute(dataset.get(), "units", axis.units);
+    write_string_attribute(dataset.get(), "long_name", axis.long_name);
+    axis_datasets.push_back(std::move(dataset));
+  }
+
+  PropertyList variable_creation_properties(DType dtype) const {
+    PropertyList dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "creating property list"));
+    const std::vector<hsize_t> dims(chunk.begin(), chunk.end());
+    check(H5Pset_chunk(dcpl.get(), static_cast<int>(dims.size()), dims.data()), "chunking");
+    check(H5Pset_shuffle(dcpl.get()), "adding shuffle filter");
+    check(H5Pset_deflate(dcpl.get(), 4), "adding deflate filter");
+    check(H5Pset_attr_creation_order(dcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+          "setting attribute creation order");
+    const double nan64 = std::numeric_limits<double>::quiet_NaN();
+    const float nan32 = std::numeric_limits<float>::quiet_NaN();
+    if (dtype == DType::f64)
+      check(H5Pset_fill_value(dcpl.get(), H5T_NATIVE_DOUBLE, &nan64), "fill");
+    if (dtype == DType::f32) check(H5Pset_fill_value(dcpl.get(), H5T_NATIVE_FLOAT, &nan32), "fill");
+    return dcpl;
+  }
+
+  // Room for one chunk per dataset: memory stays bounded, and a chunk that a write leaves
+  // incomplete is still cached when the next write completes it.
+  PropertyList variable_access_properties(DType dtype) const {
+    PropertyList dapl(check(H5Pcreate(H5P_DATASET_ACCESS), "creating property list"));
+    check(H5Pset_chunk_cache(dapl.get(), 101, chunk_total * element_size(dtype), 1.0),
+          "setting chunk cache");
+    return dapl;
+  }
+
+  void create_variable(const VariableSpec& var) {
+    const std::string name = dataset_name(var.id);
+    const std::vector<hsize_t> dims(shape.begin(), shape.end());
+    Dataset dataset(
+        check(H5Dcreate2(file.get(), name.c_str(), file_type(var.dtype), simple_space(dims).get(),
+                         H5P_DEFAULT, variable_creation_properties(var.dtype).get(),
+                         variable_access_properties(var.dtype).get()),
+              "creating variable '" + var.id + "'"));
+    write_string_attribute(dataset.get(), "units", var.units);
+    write_string_attribute(dataset.get(), "long_name", var.long_name);
+    write_string_attribute(dataset.get(), "bscan_id", var.id);
+    if (var.dtype != DType::u32) write_nan_fill_value(dataset.get(), var.dtype);
+    for (const auto& [key, value] : var.string_attrs)
+      write_string_attribute(dataset.get(), key, value);
+    for (const auto& [key, values] : var.u32_attrs)
+      write_u32_array_attribute(dataset.get(), key, values);
+    for (unsigned a = 0; a < axis_datasets.size(); ++a) {
+      check(H5DSattach_scale(dataset.get(), axis_datasets[a].get(), a),
+            "attaching axis to variable '" + var.id + "'");
+    }
+    var_datasets.push_back(std::move(dataset));
+    dtypes.push_back(var.dtype);
+  }
+
+  void write(std::size_t var, std::size_t begin, std::size_t count, const void* data) {
+    const std::vector<hsize_t> dims(shape.begin(), shape.end());
+    Dataspace file_space = simple_space(dims);
+    H5S_seloper_t op = H5S_SELECT_SET;
+    for (const GridBox& box : flat_range_boxes(shape, begin, count)) {
+      const std::vector<hsize_t> start(box.start.begin(), box.start.end());
+      const std::vector<hsize_t> extent(box.count.begin(), box.count.end());
+      check(
+          H5Sselect_hyperslab(file_space.get(), op, start.data(), nullptr, extent.data(), nullptr),
+          "selecting points");
+      op = H5S_SELECT_OR;
+    }
+    const hsize_t size = count;
+    check(H5Dwrite(var_datasets[var].get(), memory_type(dtypes[var]),
+                   simple_space(std::span(&size, 1)).get(), file_space.get(), H5P_DEFAULT, data),
+          "writing points [" + std::to_string(begin) + ", " + std::to_string(begin + count) +
+              ") of variable " + std::to_string(var));
+  }
+
+  void close_file() {
+    const int32_t complete = 1;
+    write_attribute(file.get(), "bscan_complete", H5T_NATIVE_INT32, scalar_space().get(),
+                    &complete);
+    // Late write errors (disk full) appear here, while the file is still open for discard().
+    check(H5Fflush(file.get(), H5F_SCOPE_LOCAL), "flushing file");
+    for (Dataset& dataset : var_datasets) check(dataset.reset(), "closing variable");
+    for (Dataset& dataset : axis_datasets) check(dataset.reset(), "closing axis");
+    check(file.reset(), "closing file");
+  }
+
+  void publish() {
+    sync_to_disk(partial_path);
+    // A file that appeared after construction is only replaced with overwrite.
+    if (!overwrite && fs::exists(final_path)) {
+      throw OutputError("output file '" + final_path.string() + "' appeared while writing");
+    }
+    std::error_code error;
+    fs::rename(partial_path, final_path, error);
+    if (error) {
+      throw OutputError("cannot rename '" + partial_path.string() + "' to '" + final_path.string() +
+                        "': " + error.message());
+    }
+  }
+};
+
+Hdf5Writer::Hdf5Writer(std::filesystem::path final_path, std::vector<AxisSpec> axes,
+                       std::vector<VariableSpec> vars, FileAttributes attrs, bool overwrite,
+                       std::size_t target_chunk_points) {
+  validate(axes, vars, attrs);
+  impl_ = std::make_unique<Impl>(std::move(final_path), axis_sizes(axes), target_chunk_points,
+                                 overwrite);
+  impl_->check_target();
+  impl_->guarded([&] {
+    impl_->create_file(attrs);
+    for (const AxisSpec& axis : axes) impl_->create_axis(axis);
+    for (const VariableSpec& var : vars) impl_->create_variable(var);
+  });
+}
+
+Hdf5Writer::Hdf5Writer(Hdf5Writer&&) noexcept = default;
+Hdf5Writer& Hdf5Writer::operator=(Hdf5Writer&&) noexcept = default;
+Hdf5Writer::~Hdf5Writer() = default;
+
+std::size_t Hdf5Writer::aligned_end(std::size_t begin, std::size_t max_count) const {
+  return impl_->layout.aligned_end(begin, max_count);
+}
+
+void Hdf5Writer::write(std::size_t var, std::size_t begin, std::size_t count, const void* data) {
+  if (impl_->finished) throw std::logic_error("write after finish()");
+  if (var >= impl_->var_datasets.size() || begin > impl_->total || count > impl_->total - begin) {
+    throw std::out_of_range("write: variable " + std::to_string(var) + ", points [" +
+                            std::to_string(begin) + ", +" + std::to_string(count) +
+                            ") outside the grid");
+  }
+  if (count == 0) return;
+  impl_->guarded([&] { impl_->write(var, begin, count, data); });
+}
+
+void Hdf5Writer::finish() {
+  if (impl_->finished) throw std::logic_error("finish() called twice");
+  impl_->guarded([&] { impl_->close_file(); });
+  impl_->publish();
+  impl_->finished = true;
+}
+
+std::size_t Hdf5Writer::total_points() const { return impl_->total; }
+std::size_t Hdf5Writer::chunk_points() const { return impl_->chunk_total; }
+const std::vector<std::size_t>& Hdf5Writer::chunk_shape() const { return impl_->chunk; }
+
+std::string Hdf5Writer::dataset_name(const std::string& id) {
+  std::string name = id;
+  std::replace(name.begin(), name.end(), '/', '_');
+  return name;
+}
+
+}  // namespace bscan

@@ -1,0 +1,379 @@
+#include "host/plan/observables.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <regex>
+
+#include "host/errors.hpp"
+
+namespace bscan {
+namespace {
+
+// The channels as ids name them (the device side is kernels/channels/channel.hpp).
+struct ChannelInfo {
+  Channel channel;
+  const char* id;     // "B+->K+"
+  const char* latex;  // "B^+\\to K^+"
+  const char* ratio;  // "RK": BR(mumu)/BR(ee)
+  const char* ratio_latex;
+  bool angular;  // FL, AFB, P5p exist (a vector meson)
+};
+constexpr ChannelInfo kChannels[] = {
+    {Channel::BplusKplus, "B+->K+", "B^+\\to K^+", "RK", "K", false},
+    {Channel::B0Kstar0, "B0->K*0", "B^0\\to K^{*0}", "RKstar", "K^*", true},
+};
+static_assert(std::size(kChannels) == kNumChannels, "every channel needs its ids");
+
+struct DecayInfo {
+  Decay decay;
+  const char* id;
+  const char* latex;
+};
+constexpr DecayInfo kDecayInfo[] = {
+    {Decay::ee, "ee", "e^+e^-"},
+    {Decay::mumu, "mumu", "\\mu^+\\mu^-"},
+    {Decay::gammagamma, "gammagamma", "\\gamma\\gamma"},
+    {Decay::invisible, "invisible", "\\mathrm{inv.}"},
+};
+static_assert(std::size(kDecayInfo) == kNumDecays, "every decay needs its id");
+
+const ChannelInfo& channel_by_id(const std::string& s) {
+  for (const ChannelInfo& c : kChannels)
+    if (s == c.id || s == c.ratio) return c;
+  throw InputError(fmt::format("unknown channel '{}'", s));
+}
+
+const DecayInfo& decay_by_id(const std::string& s) {
+  for (const DecayInfo& d : kDecayInfo)
+    if (s == d.id) return d;
+  throw InputError(fmt::format("unknown final state '{}'", s));
+}
+
+Lepton lepton_of(const std::string& s) { return s == "ee" ? Lepton::e : Lepton::mu; }
+const char* lepton_latex(Lepton l) { return kDecayInfo[static_cast<int>(lepton_decay(l))].latex; }
+
+std::string regex_escape(const std::string& s) {
+  static const std::regex special(R"([.^$|()\[\]{}*+?\\])");
+  return std::regex_replace(s, special, R"(\$&)");
+}
+
+// Placeholders of the grammars: {CH} a channel, {R} a ratio name, {L} a lepton pair, {F} a final
+// state of the particle, {X} the particle's symbol, {N} a number, {S} the optional {smear}.
+std::string expand(std::string pattern, const ModelInfo& model) {
+  std::string ch, ratios, decays;
+  for (const ChannelInfo& c : kChannels) {
+    ch += (ch.empty() ? "" : "|") + regex_escape(c.id);
+    ratios += (ratios.empty() ? "" : "|") + regex_escape(c.ratio);
+  }
+  for (const DecayInfo& d : kDecayInfo) decays += (decays.empty() ? "" : "|") + std::string(d.id);
+  const std::map<std::string, std::string> sub = {
+      {"{CH}", "(" + ch + ")"},
+      {"{R}", "(" + ratios + ")"},
+      {"{L}", "(ee|mumu)"},
+      {"{F}", "(" + decays + ")"},
+      {"{X}", regex_escape(model.symbol)},
+      {"{N}", R"(([+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?))"},
+      {"{S}", R"((\{smear\})?)"}};
+  for (const auto& [key, value] : sub)
+    for (std::size_t at; (at = pattern.find(key)) != std::string::npos;)
+      pattern.replace(at, key.size(), value);
+  return "^" + pattern + "$";
+}
+
+double to_number(const std::string& s) { return std::stod(s); }
+
+Bin make_bin(const std::string& id, double lo, double hi, bool smear, Lepton l,
+             const SmearingResolutions& res) {
+  if (!(lo >= 0.0) || !(hi > lo))
+    throw InputError(fmt::format("observable '{}': the bin needs 0 <= q2_min < q2_max", id));
+  return {lo, hi, smear ? (l == Lepton::e ? res.r_e : res.r_mu) : 0.0};
+}
+
+RateTerm binned(Channel c, Lepton l, Bin b) { return {c, l, TermKind::binned, b, 0.0}; }
+
+bool same_term(const RateTerm& a, const RateTerm& b) {
+  return a.channel == b.channel && a.lepton == b.lepton && a.kind == b.kind &&
+         a.component == b.component && a.bin.q2_lo == b.bin.q2_lo && a.bin.q2_hi == b.bin.q2_hi &&
+         a.bin.r == b.bin.r && a.q2 == b.q2;
+}
+
+struct Ctx {
+  const std::string& id;
+  const std::smatch& m;
+  const ModelInfo& model;
+  const SmearingResolutions& res;
+  const PhysicsInputs& in;
+  const std::string& x;  // the particle's symbol, LaTeX
+};
+
+// One observable kind: grammar, the line `bscan list observables` prints, whether it needs a new
+// particle, and how a match becomes a spec (LaTeX label, unit, evaluator, rate terms).
+struct ObservableKind {
+  const char* grammar;
+  const char* help;
+  bool particle;
+  ObservableSpec (*build)(const Ctx&);
+};
+
+ObservableSpec binned_br(const Ctx& c) {
+  const ChannelInfo& ch = channel_by_id(c.m[1]);
+  const Lepton l = lepton_of(c.m[2]);
+  const Bin b = make_bin(c.id, to_number(c.m[3]), to_number(c.m[4]), c.m[5].matched, l, c.res);
+  return {c.id,
+          fmt::format("\\mathcal{{B}}({}{})_{{[{},{}]}}", ch.latex, lepton_latex(l), c.m[3].str(),
+                      c.m[4].str()),
+          "1",
+          OpKind::term,
+          {binned(ch.channel, l, b)},
+          1.0 / channel_width(c.in, ch.channel)};
+}
+
+ObservableSpec differential_br(const Ctx& c) {
+  const ChannelInfo& ch = channel_by_id(c.m[1]);
+  const Lepton l = lepton_of(c.m[2]);
+  const double q2 = to_number(c.m[3]);
+  if (!(q2 > 0.0)) throw InputError(fmt::format("observable '{}': q2 must be > 0", c.id));
+  return {c.id,
+          fmt::format("d\\mathcal{{B}}/dq^2({}{})", ch.latex, lepton_latex(l)),
+          "GeV^-2",
+          OpKind::term,
+          {{ch.channel, l, TermKind::differential, {}, q2}},
+          1.0 / channel_width(c.in, ch.channel)};
+}
+
+ObservableSpec lepton_ratio(const Ctx& c) {
+  const ChannelInfo& ch = channel_by_id(c.m[1]);
+  const double lo = to_number(c.m[2]), hi = to_number(c.m[3]);
+  const bool smear = c.m[4].matched;
+  return {c.id,
+          fmt::format("R_{{{}}}^{{[{},{}]}}", ch.ratio_latex, c.m[2].str(), c.m[3].str()),
+          "1",
+          OpKind::term_ratio,
+          {binned(ch.channel, Lepton::mu, make_bin(c.id, lo, hi, smear, Lepton::mu, c.res)),
+           binned(ch.channel, Lepton::e, make_bin(c.id, lo, hi, smear, Lepton::e, c.res))}};
+}
+
+// Ratios of (bin-integrated) CP-averaged angular coefficients, as flavio defines them.
+ObservableSpec angular(const Ctx& c) {
+  const std::string name = c.m[1];
+  const ChannelInfo& ch = channel_by_id(c.m[2]);
+  if (!ch.angular)
+    throw InputError(fmt::format("observable '{}': {} has no angular observables", c.id, ch.id));
+  const Lepton l = lepton_of(c.m[3]);
+  const bool is_bin = c.m[5].matched;
+  RateTerm t{ch.channel, l, is_bin ? TermKind::binned : TermKind::differential, {}, 0.0};
+  if (is_bin) {
+    t.bin = make_bin(c.id, to_number(c.m[4]), to_number(c.m[5]), c.m[6].matched, l, c.res);
+  } else {
+    t.q2 = to_number(c.m[4]);
+    if (!(t.q2 > 0.0) || c.m[6].matched)
+      throw InputError(fmt::format("observable '{}': needs q2 > 0 (no {{smear}} at one q2)", c.id));
+  }
+  auto with = [t](int k) {
+    RateTerm u = t;
+    u.component = k;
+    return u;
+  };
+  const std::string latex =
+      fmt::format("{}({}{})", name == "P5p" ? "P_5'" : (name == "FL" ? "F_L" : "A_{FB}"), ch.latex,
+                  lepton_latex(l));
+  if (name == "FL") return {c.id, latex, "1", OpKind::fl, {with(kJ2c), with(kRate)}};
+  if (name == "AFB") return {c.id, latex, "1", OpKind::afb, {with(kJ6s), with(kJ6c), with(kRate)}};
+  return {c.id, latex, "1", OpKind::p5p, {with(kJ5), with(kJ2s), with(kJ2c)}};
+}
+
+ObservableSpec bs_ll(const Ctx& c) {
+  const Lepton l = lepton_of(c.m[1]);
+  return {c.id,
+          fmt::format("\\overline{{\\mathcal{{B}}}}(B_s\\to {})", lepton_latex(l)),
+          "1",
+          OpKind::bs_ll,
+          {},
+          1.0,
+          static_cast<int>(l)};
+}
+
+void require_decay(const Ctx& c, const DecayInfo& f) {
+  if (!c.model.decays_into(f.decay))
+    throw InputError(fmt::format("observable '{}': {} of model '{}' does not decay into {}", c.id,
+                                 c.model.symbol, c.model.name, f.id));
+}
+
+// BR(B -> M X) BR(X -> f) times the fraction of the peak inside the m^2 window (paper 000
+// Eq. 4.18; the whole peak without a window): the quantity resonance searches bound.
+ObservableSpec on_shell(const Ctx& c) {
+  const ChannelInfo& ch = channel_by_id(c.m[1]);
+  const DecayInfo& f = decay_by_id(c.m[2]);
+  require_decay(c, f);
+  ObservableSpec s{c.id, "", "1", OpKind::on_shell, {}, 1.0, static_cast<int>(ch.channel)};
+  s.final_state = static_cast<int>(f.decay);
+  if (!c.m[3].matched) {
+    s.latex = fmt::format("\\mathcal{{B}}({}{})\\,\\mathcal{{B}}({}\\to {})", ch.latex, c.x, c.x,
+                          f.latex);
+    s.bin = {0.0, INFINITY, 0.0};
+    return s;
+  }
+  const bool lepton = f.decay == Decay::ee || f.decay == Decay::mumu;
+  if (c.m[5].matched && !lepton)
+    throw InputError(
+        fmt::format("observable '{}': {{smear}} needs a lepton pair (a mass resolution)", c.id));
+  s.latex = fmt::format("\\mathcal{{B}}({}{})\\,\\mathcal{{B}}({}\\to {})_{{[{},{}]}}", ch.latex,
+                        c.x, c.x, f.latex, c.m[3].str(), c.m[4].str());
+  s.bin = make_bin(c.id, to_number(c.m[3]), to_number(c.m[4]), c.m[5].matched,
+                   f.decay == Decay::ee ? Lepton::e : Lepton::mu, c.res);
+  return s;
+}
+
+ObservableSpec particle_width(const Ctx& c) {
+  return {c.id, fmt::format("\\Gamma_{}", c.x), "GeV", OpKind::particle_width};
+}
+
+ObservableSpec width_over_mass(const Ctx& c) {
+  return {c.id, fmt::format("\\Gamma_{}/m_{}", c.x, c.x), "1", OpKind::width_over_mass};
+}
+
+ObservableSpec particle_br(const Ctx& c) {
+  const DecayInfo& f = decay_by_id(c.m[1]);
+  require_decay(c, f);
+  return {c.id,
+          fmt::format("\\mathcal{{B}}({}\\to {})", c.x, f.latex),
+          "1",
+          OpKind::particle_br,
+          {},
+          1.0,
+          static_cast<int>(f.decay)};
+}
+
+ObservableSpec production_br(const Ctx& c) {
+  const ChannelInfo& ch = channel_by_id(c.m[1]);
+  return {c.id,
+          fmt::format("\\mathcal{{B}}({} {})", ch.latex, c.x),
+          "1",
+          OpKind::production_br,
+          {},
+          1.0,
+          static_cast<int>(ch.channel)};
+}
+
+// In matching order; parameters and model quantities are looked up after these.
+const ObservableKind kKinds[] = {
+    {R"(BR\({CH}{L}\)\[{N},{N}\]{S})",
+     "BR(B+->K+ee)[q2min,q2max]     binned branching ratio, q2 in GeV^2; append {smear} for "
+     "resolution; also mumu and B0->K*0",
+     false, binned_br},
+    {R"(dBR/dq2\({CH}{L}\)\[{N}\])",
+     "dBR/dq2(B+->K+ee)[q2]         differential branching ratio [GeV^-2] (also mumu, B0->K*0)",
+     false, differential_br},
+    {R"({R}\[{N},{N}\]{S})",
+     "RK[q2min,q2max]               BR(mumu)/BR(ee) in the bin; {smear} allowed; also RKstar",
+     false, lepton_ratio},
+    {R"((FL|AFB|P5p)\({CH}{L}\)\[{N}(?:,{N})?\]{S})",
+     "FL/AFB/P5p(B0->K*0mumu)[q2min,q2max] or [q2]   angular observables of B0->K*0", false,
+     angular},
+    {R"(BR\(Bs->{L}\))", "BR(Bs->mumu), BR(Bs->ee)      time-integrated (untagged) branching ratio",
+     false, bs_ll},
+    {R"(BR\({CH}{X}\({F}\)\)(?:\[{N},{N}\]{S})?)",
+     "BR(B+->K+{X}(mumu))[m2min,m2max]  BR(B->M {X}) BR({X}->f) x fraction of the peak in the m^2 "
+     "window ({smear}: Gaussian; no window: the whole peak); also B0->K*0 and the other decays",
+     true, on_shell},
+    {R"(Gamma_{X})", "Gamma_{X}                      total width of {X} [GeV]", true,
+     particle_width},
+    {R"(Gamma_{X}/m_{X})", "Gamma_{X}/m_{X}                  its width over its mass", true,
+     width_over_mass},
+    {R"(BR\({X}->{F}\))", "BR({X}->mumu)                  branching ratio of {X} (decays: {F})",
+     true, particle_br},
+    {R"(BR\({CH}{X}\))", "BR(B+->K+{X}), BR(B0->K*0{X})  production branching ratio", true,
+     production_br},
+};
+
+const std::regex& compiled(const ObservableKind& k, const ModelInfo& model) {
+  static thread_local std::map<std::string, std::regex> cache;
+  const std::string pattern = expand(k.grammar, model);
+  auto it = cache.find(pattern);
+  if (it == cache.end()) it = cache.emplace(pattern, std::regex(pattern)).first;
+  return it->second;
+}
+
+std::string help_line(const ObservableKind& k, const ModelInfo& model) {
+  std::string decays, s = k.help;
+  for (const DecayInfo& d : kDecayInfo)
+    if (model.decays_into(d.decay)) decays += (decays.empty() ? "" : ", ") + std::string(d.id);
+  for (const auto& [key, value] :
+       {std::pair<std::string, std::string>{"{X}", model.symbol}, {"{F}", decays}})
+    for (std::size_t at; (at = s.find(key)) != std::string::npos;) s.replace(at, key.size(), value);
+  return s;
+}
+
+}  // namespace
+
+ObservableSpec parse_observable(const std::string& id, const ModelInfo& model,
+                                const SmearingResolutions& res, const PhysicsInputs& in) {
+  std::smatch m;
+  for (const ObservableKind& k : kKinds) {
+    if (k.particle) continue;
+    if (std::regex_match(id, m, compiled(k, model))) return k.build({id, m, model, res, in, ""});
+  }
+  if (const std::optional<int> k = model.param_index(id)) {
+    const ParamInfo& p = model.params[*k];
+    return {id, p.latex, p.unit, OpKind::parameter, {}, 1.0, *k};
+  }
+  if (model.has_particle())
+    for (const ObservableKind& k : kKinds) {
+      if (!k.particle) continue;
+      if (std::regex_match(id, m, compiled(k, model)))
+        return k.build({id, m, model, res, in, model.symbol_latex});
+    }
+  if (const QuantityInfo* q = model.quantity(id))
+    return {id, q->latex, q->unit, OpKind::quantity, {}, 1.0, q->index};
+  throw InputError(fmt::format(
+      "unknown observable '{}' for model '{}' (see `bscan list observables`)", id, model.name));
+}
+
+std::vector<std::string> observable_grammar(const ModelInfo& model) {
+  std::vector<std::string> out;
+  for (const ObservableKind& k : kKinds)
+    if (!k.particle) out.push_back(help_line(k, model));
+  out.push_back("PARAMETER                     any parameter of the model, e.g. " +
+                model.params.front().name);
+  if (model.has_particle())
+    for (const ObservableKind& k : kKinds)
+      if (k.particle) out.push_back(help_line(k, model));
+  for (const QuantityInfo& q : model.quantities)
+    out.push_back(fmt::format("{:<30}model quantity [{}]", q.id, q.unit));
+  return out;
+}
+
+std::vector<std::string> particle_observables(const ModelInfo& model) {
+  std::vector<std::string> out;
+  if (!model.has_particle()) return out;
+  out.push_back("Gamma_" + model.symbol);
+  for (const DecayInfo& d : kDecayInfo)
+    if (model.decays_into(d.decay)) out.push_back(fmt::format("BR({}->{})", model.symbol, d.id));
+  for (const ChannelInfo& c : kChannels) out.push_back(fmt::format("BR({}{})", c.id, model.symbol));
+  return out;
+}
+
+CompiledObservables compile_observables(const std::vector<ObservableSpec>& specs) {
+  CompiledObservables out;
+  auto index_of = [&](const RateTerm& t) {
+    for (std::size_t i = 0; i < out.terms.size(); ++i)
+      if (same_term(out.terms[i], t)) return static_cast<int>(i);
+    out.terms.push_back(t);
+    return static_cast<int>(out.terms.size() - 1);
+  };
+  for (const ObservableSpec& s : specs) {
+    ObservableOp op{s.kind, -1, -1, -1, s.quantity, s.scale, s.bin};
+    if (s.kind == OpKind::on_shell) op.t0 = s.final_state;
+    if (!s.terms.empty()) op.t0 = index_of(s.terms[0]);
+    if (s.terms.size() > 1) op.t1 = index_of(s.terms[1]);
+    if (s.terms.size() > 2) op.t2 = index_of(s.terms[2]);
+    out.ops.push_back(op);
+  }
+  if (out.terms.size() > static_cast<std::size_t>(kMaxTerms))
+    throw InputError(
+        fmt::format("too many distinct rate terms ({} > {})", out.terms.size(), kMaxTerms));
+  return out;
+}
+
+}  // namespace bscan

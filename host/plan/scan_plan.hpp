@@ -1,0 +1,80 @@
+// The scan plan: everything a scan is, resolved and immutable, independent of the backend that
+// runs it. build_plan turns a config into a plan; executors (host/exec) run its slabs and hand
+// the results to sinks (host/output).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "host/config/physics_data.hpp"
+#include "host/config/scan_config.hpp"
+#include "host/model/model_registry.hpp"
+#include "host/plan/chunk_layout.hpp"
+#include "host/plan/observables.hpp"
+#include "kernels/constraints/constraint_eval.hpp"
+
+namespace bscan {
+
+struct Axis {
+  std::string name;  // = parameter name
+  int param;
+  std::vector<double> values;
+  bool log_spacing = false;
+};
+
+// A contiguous flat index range [begin, end) on chunk boundaries: one per MPI rank later.
+struct Slab {
+  long long begin = 0, end = 0;
+};
+
+// Where the stage-1 resonance integrals live: nowhere (no resonant term), one table per slab
+// (every distinct pole of the slab integrated once) or, when that table would exceed
+// kPoleTableBudgetBytes, one per chunk.
+enum class PoleTableScope { none, slab, chunk };
+inline constexpr long long kPoleTableBudgetBytes = 256ll << 20;
+
+struct ScanPlan {
+  const ModelInfo* model = nullptr;
+  const PhysicsData* physics = nullptr;
+  std::vector<Axis> axes;
+  std::vector<double> fixed;                // every parameter of the model; axes override theirs
+  std::vector<ObservableSpec> observables;  // the user's first, then those constraints read
+  std::size_t n_user_observables = 0;       // how many of them the output shows
+  CompiledObservables compiled;
+  std::vector<Spectral> contact;  // stage 0 of every term (host-computed, model independent)
+  ModelOptions options;
+
+  // Constraints of the measurement set (host/plan/constraints.hpp): kernel table, output names.
+  std::string measurement_set = "none";
+  std::vector<ConstraintOp> constraints;
+  std::vector<std::string> pull_names, pull_labels;
+  std::vector<std::string> flag_names;  // by bit index
+  int bit_allowed_2s = -1;
+  std::vector<std::string> skipped;  // "name (why)" of the entries the model cannot evaluate
+
+  // Execution layout.
+  long long chunk_size = 1 << 16;      // most points per evaluation
+  std::size_t chunk_target = 1 << 16;  // points per HDF5 chunk aimed at (layout's target)
+  ChunkLayout layout{{1}, 1};          // HDF5 chunks = flat ranges the executor hands out
+  std::vector<Slab> slabs;             // the flat range split on chunk boundaries
+  PoleTableScope pole_scope = PoleTableScope::none;
+  long long pole_keys = 0;  // distinct pole keys on the grid (product of the pole axes)
+  int device = 0;           // GPU index for the CUDA backend
+
+  long long total_points() const;
+  int flag_words() const { return static_cast<int>((flag_names.size() + 31) / 32); }
+};
+
+// How the plan cuts the grid (MPI ranks and GPUs come later).
+struct PlanLayoutOptions {
+  int slabs = 1;
+  int device = 0;
+};
+
+// Resolves a config against its model, the physics data and its measurement set: observables,
+// constraints (with their SM predictions), stage 0, the layout. Throws InputError naming the
+// config key.
+ScanPlan build_plan(const ScanConfig& c, const PhysicsData& physics,
+                    const PlanLayoutOptions& layout = {});
+
+}  // namespace bscan

@@ -1,0 +1,117 @@
+// Constraints per point (DESIGN §6): a pull and pass bits from a point's observables. The host
+// builds the ConstraintOp table from a measurement set (host/plan/constraints.cpp); the kernel only
+// compares numbers. Bit k of the flag words is word k / 32, bit k % 32; a set bit means "passes".
+#pragma once
+#include <cmath>
+#include <cstdint>
+
+#include "kernels/backend.hpp"
+
+namespace bscan {
+
+inline constexpr int kMaxConstraintOps = 8;
+
+enum class ConstraintKind : int { measurement, upper_limit, at_least, at_most, excluded_region };
+
+struct ConstraintOp {
+  ConstraintKind kind;
+  int n_ops = 0;
+  int ops[kMaxConstraintOps] = {};  // observable ops read (indices into the point's outputs)
+  // measurement: prediction x = scale * observable against value (+err_plus, -err_minus); theory
+  // errors: absolute th_plus/th_minus and relative scale_plus/scale_minus of the scale.
+  double value = 0.0, err_plus = 0.0, err_minus = 0.0;
+  double th_plus = 0.0, th_minus = 0.0;
+  double scale = 1.0, scale_plus = 0.0, scale_minus = 0.0;
+  // upper_limit: limit per op; at_least / at_most: threshold in lo[0]; excluded_region: |op k| in
+  // [lo[k], hi[k]] for all k excludes.
+  double lo[kMaxConstraintOps] = {}, hi[kMaxConstraintOps] = {};
+  double sigma_level = 2.0;      // upper_limit: the limit is this many sigma
+  int pull = -1;                 // index of its pull output, -1: none
+  int bit_1s = -1, bit_2s = -1;  // validity conditions use bit_1s only
+  bool bound = false;            // enters allowed_2s (bounds and validity conditions)
+};
+
+struct ConstraintResult {
+  double pull;  // NaN: not applicable / no prediction
+  bool pass_1s, pass_2s;
+};
+
+// Gaussian pull with asymmetric errors: the measurement's error on the side of the prediction,
+// the theory error on the side of the measurement, added in quadrature.
+BSCAN_HD inline double measurement_pull(const ConstraintOp& c, double obs) {
+  const double x = c.scale * obs, d = x - c.value;
+  const double e = d > 0.0 ? c.err_plus : c.err_minus;
+  const double t = d > 0.0 ? c.th_minus : c.th_plus;
+  const double s = (d > 0.0 ? c.scale_minus : c.scale_plus) * std::fabs(obs);
+  return d / std::sqrt(e * e + t * t + s * s);
+}
+
+// `value(k)` returns the k-th observable the constraint reads.
+template <class Values>
+BSCAN_HD ConstraintResult evaluate_constraint(const ConstraintOp& c, const Values& value) {
+  switch (c.kind) {
+    case ConstraintKind::measurement: {
+      const double pull = measurement_pull(c, value(0));
+      return {pull, std::fabs(pull) <= 1.0, std::fabs(pull) <= 2.0};
+    }
+    case ConstraintKind::upper_limit: {  // the strongest of its limits; NaN ignored
+      double pull = NAN;
+      for (int k = 0; k < c.n_ops; ++k) {
+        const double r = c.sigma_level * value(k) / c.lo[k];
+        if (!std::isnan(r) && !(r <= pull)) pull = r;
+      }
+      return {pull, !(pull > 1.0), !(pull > 2.0)};
+    }
+    case ConstraintKind::at_least: {
+      const bool ok = !(value(0) < c.lo[0]);
+      return {NAN, ok, ok};
+    }
+    case ConstraintKind::at_most: {
+      const bool ok = !(value(0) > c.lo[0]);
+      return {NAN, ok, ok};
+    }
+    default: {  // excluded_region
+      bool inside = true;
+      for (int k = 0; k < c.n_ops; ++k) {
+        const double v = std::fabs(value(k));
+        inside = inside && v >= c.lo[k] && v <= c.hi[k];
+      }
+      return {NAN, !inside, !inside};
+    }
+  }
+}
+
+BSCAN_HD inline void set_bit(std::uint32_t* words, long long stride, long long i, int bit) {
+  words[(bit / 32) * stride + i] |= 1u << (bit % 32);
+}
+
+// All constraints of point i: observables at out[o * stride + i]; pulls and flag words written
+// at the same stride. A measurement without prediction (NaN) solves nothing and excludes nothing.
+struct ConstraintStage {
+  const ConstraintOp* cons;
+  int n_cons;
+  int n_words;
+  int bit_allowed_2s;
+  const double* out;
+  long long stride;
+  float* pulls;
+  std::uint32_t* flags;
+
+  BSCAN_HD void operator()(long long i) const {
+    for (int w = 0; w < n_words; ++w) flags[w * stride + i] = 0u;
+    bool allowed = true;
+    for (int n = 0; n < n_cons; ++n) {
+      const ConstraintOp& c = cons[n];
+      const auto value = [&](int k) { return out[c.ops[k] * stride + i]; };
+      ConstraintResult r = evaluate_constraint(c, value);
+      if (std::isnan(r.pull) && c.pull >= 0) r.pass_1s = r.pass_2s = c.bound;
+      if (c.pull >= 0) pulls[c.pull * stride + i] = static_cast<float>(r.pull);
+      if (r.pass_1s && c.bit_1s >= 0) set_bit(flags, stride, i, c.bit_1s);
+      if (r.pass_2s && c.bit_2s >= 0) set_bit(flags, stride, i, c.bit_2s);
+      if (c.bound) allowed = allowed && r.pass_2s;
+    }
+    if (allowed && bit_allowed_2s >= 0) set_bit(flags, stride, i, bit_allowed_2s);
+  }
+};
+
+}  // namespace bscan

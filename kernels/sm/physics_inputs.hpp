@@ -1,0 +1,78 @@
+// Plain-data physics inputs handed to the kernels by value. Filled by host/config/physics_data.cpp
+// from data/parameters/*.toml; no number in here is a default: every one comes from a data file.
+#pragma once
+
+#include "kernels/backend.hpp"
+#include "kernels/numerics/complex.hpp"
+
+namespace bscan {
+
+enum class Lepton : int { e = 0, mu = 1 };
+inline constexpr int kLeptons = 2;
+
+// BSZ series of one form factor: sum_k a[k] (z - z0)^k / (1 - q2 / m_pole^2).
+struct BszSeries {
+  double a[3];
+  double m_pole;
+};
+
+struct BToKInputs {
+  double m_B, m_K;      // physical masses of the channel (kinematics)
+  double Gamma_B;       // total width of the B: BR = dGamma / Gamma_B
+  double z_m_B, z_m_K;  // masses inside the z-expansion (always the neutral ones, as flavio)
+  BszSeries f_plus, f_zero, f_T;
+};
+
+struct BToVInputs {
+  double m_B, m_V;      // physical masses of the channel (kinematics)
+  double Gamma_B;       // total width of the B
+  double z_m_B, z_m_V;  // masses inside the z-expansion (neutral ones, as flavio)
+  BszSeries A0, A1, A12, V, T1, T2, T23;
+};
+
+struct BsInputs {
+  double m_Bs, Gamma_Bs, f_Bs;
+  double y_s;     // Delta Gamma_s / (2 Gamma_s)
+  cplx M12_SM;    // SM mixing amplitude [GeV]
+  double B2, B4;  // bag parameters of the SLL/SRR and SLR operators (flavio's convention)
+  double hbar;    // GeV s
+};
+
+// SM couplings at mu_b and the ingredients of the perturbative charm loop Y(q2).
+struct SmInputs {
+  double G_F, alpha_e, m_b, m_s;  // MSbar masses at mu_b
+  cplx xi_t;                      // V_tb V_ts^*
+  double C7eff, C7peff, C9, C10;
+  double C1, C2, C3, C4, C5, C6;
+  double mu_b, m_c_pole, m_b_pole;
+};
+
+// Natural cubic splines through flavio's tabulated corrections dC7(q2), dC9(q2) for the b -> s mode
+// and for the CP-conjugate mode. Pointers are in the memory of the executing backend.
+inline constexpr int kCorrectionColumns = 8;  // re/im of dC7, dC9, dC7bar, dC9bar
+struct CorrectionTable {
+  const double* q2 = nullptr;  // n nodes, increasing
+  const double* y = nullptr;   // n x kCorrectionColumns values
+  const double* y2 = nullptr;  // n x kCorrectionColumns spline second derivatives
+  int n = 0;
+};
+
+// Switches for choices paper 000 leaves unstated (physics-models.md O4); defaults = the paper's
+// reading, set by the scan config's [options] table.
+struct ModelOptions {
+  bool photon_width = false;  // Gamma(a -> gamma gamma) in the total width (paper: BR(a->ee) ~ 1)
+  bool on_shell_interference = false;  // SM-resonance interference in bins that hold the pole
+};
+
+struct PhysicsInputs {
+  double m_lepton[kLeptons];
+  double alpha_em_0;
+  SmInputs sm;
+  BToKInputs bplus_kplus;
+  BToVInputs b0_kstar0;
+  BsInputs bs;
+  CorrectionTable corrections;
+  ModelOptions options;
+};
+
+}  // namespace bscan
