@@ -16,7 +16,9 @@ run() {
   read -r wall rss < "$out/time"
   rate=$(grep -o '([0-9.e+]* points/s)' "$out/log" | tail -1 | tr -d '()')
   dev=$(grep -o 'on [a-z]* ([^)]*)' "$out/log" | head -1)
+  split=$(grep -o 'time: .*' "$out/log" | head -1)
   echo "$name: wall ${wall} s, ${rate}, peak RSS $((rss / 1024)) MiB, $dev"
+  echo "  $split"
 }
 
 # A config with its axes resized: scaled CONFIG NAME POINTS_AXIS1 POINTS_AXIS2
@@ -32,6 +34,7 @@ constrained() {
 }
 
 run rk_map_1000x1000 "$here/rk_map_1000x1000.toml"
+run pole_fastest_1000x1000 "$here/pole_fastest_1000x1000.toml"
 run widths_200x200 "$(scaled "$here/widths_1000x1000.toml" widths_200x200 200 200)"
 run paper_alp_rates_1000x1000 "$here/paper_alp_rates_1000x1000.toml"
 run constraints_1000x1000 "$here/constraints_1000x1000.toml"

@@ -54,6 +54,13 @@ std::string point(const PointOptions& opt) {
     for (const std::string& o : find_preset(name, model.name, "--preset").observables)
       if (std::find(ids.begin(), ids.end(), o) == ids.end()) ids.push_back(o);
   if (ids.empty()) ids = default_observables(model);
+  for (const std::string& id : ids) {
+    try {
+      parse_observable(id, model, {}, physics.inputs());
+    } catch (const InputError& e) {
+      throw InputError(fmt::format("--observable: {}", e.what()));
+    }
+  }
   ConstraintOptions copt;
   if (opt.measurements != "none") copt.measurements = opt.measurements;
   const PointResult r = evaluate_point(model, physics, values, ids, copt);

@@ -113,10 +113,12 @@ class ThrustScan {
  private:
   // Stage 1 for n_keys sorted pole keys into res (one row of binned terms per key).
   void integrate_poles(Vec<long long>& keys, long long n_keys, Vec<ResonantIntegrals>& res) {
-    res.resize(static_cast<std::size_t>(n_keys * tt_.n_binned));
+    const long long n = n_keys * tt_.n_binned;
+    res.resize(static_cast<std::size_t>(n));
+    using Stage = Interleaved<ResonantStage<Model>>;
     thrust::for_each(policy_, thrust::counting_iterator<long long>(0),
-                     thrust::counting_iterator<long long>(n_keys * tt_.n_binned),
-                     ResonantStage<Model>{in_, g_, tt_, raw(keys), raw(res)});
+                     thrust::counting_iterator<long long>(Stage::iterations(n)),
+                     Stage{{in_, g_, tt_, raw(keys), raw(res)}, n});
     stage1_ += n_keys * tt_.n_binned;
   }
 

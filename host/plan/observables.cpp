@@ -111,6 +111,7 @@ struct Ctx {
 // particle, and how a match becomes a spec (LaTeX label, unit, evaluator, rate terms).
 struct ObservableKind {
   const char* grammar;
+  const char* example;  // for `bscan list observables`: an id, then what it means
   const char* help;
   bool particle;
   ObservableSpec (*build)(const Ctx&);
@@ -226,11 +227,12 @@ ObservableSpec on_shell(const Ctx& c) {
 }
 
 ObservableSpec particle_width(const Ctx& c) {
-  return {c.id, fmt::format("\\Gamma_{}", c.x), "GeV", OpKind::particle_width};
+  return {c.id, fmt::format("\\Gamma_{}", c.x), "GeV", OpKind::particle_width, {}, 1.0, -1};
 }
 
 ObservableSpec width_over_mass(const Ctx& c) {
-  return {c.id, fmt::format("\\Gamma_{}/m_{}", c.x, c.x), "1", OpKind::width_over_mass};
+  return {c.id, fmt::format("\\Gamma_{}/m_{}", c.x, c.x), "1", OpKind::width_over_mass, {}, 1.0,
+          -1};
 }
 
 ObservableSpec particle_br(const Ctx& c) {
@@ -258,32 +260,27 @@ ObservableSpec production_br(const Ctx& c) {
 
 // In matching order; parameters and model quantities are looked up after these.
 const ObservableKind kKinds[] = {
-    {R"(BR\({CH}{L}\)\[{N},{N}\]{S})",
-     "BR(B+->K+ee)[q2min,q2max]     binned branching ratio, q2 in GeV^2; append {smear} for "
-     "resolution; also mumu and B0->K*0",
+    {R"(BR\({CH}{L}\)\[{N},{N}\]{S})", "BR(B+->K+ee)[q2min,q2max]",
+     "binned branching ratio, q2 in GeV^2; append {smear} for resolution; also mumu and B0->K*0",
      false, binned_br},
-    {R"(dBR/dq2\({CH}{L}\)\[{N}\])",
-     "dBR/dq2(B+->K+ee)[q2]         differential branching ratio [GeV^-2] (also mumu, B0->K*0)",
-     false, differential_br},
-    {R"({R}\[{N},{N}\]{S})",
-     "RK[q2min,q2max]               BR(mumu)/BR(ee) in the bin; {smear} allowed; also RKstar",
-     false, lepton_ratio},
+    {R"(dBR/dq2\({CH}{L}\)\[{N}\])", "dBR/dq2(B+->K+ee)[q2]",
+     "differential branching ratio [GeV^-2] (also mumu, B0->K*0)", false, differential_br},
+    {R"({R}\[{N},{N}\]{S})", "RK[q2min,q2max]",
+     "BR(mumu)/BR(ee) in the bin; {smear} allowed; also RKstar", false, lepton_ratio},
     {R"((FL|AFB|P5p)\({CH}{L}\)\[{N}(?:,{N})?\]{S})",
-     "FL/AFB/P5p(B0->K*0mumu)[q2min,q2max] or [q2]   angular observables of B0->K*0", false,
+     "FL/AFB/P5p(B0->K*0mumu)[q2min,q2max] or [q2]", "angular observables of B0->K*0", false,
      angular},
-    {R"(BR\(Bs->{L}\))", "BR(Bs->mumu), BR(Bs->ee)      time-integrated (untagged) branching ratio",
+    {R"(BR\(Bs->{L}\))", "BR(Bs->mumu), BR(Bs->ee)", "time-integrated (untagged) branching ratio",
      false, bs_ll},
-    {R"(BR\({CH}{X}\({F}\)\)(?:\[{N},{N}\]{S})?)",
-     "BR(B+->K+{X}(mumu))[m2min,m2max]  BR(B->M {X}) BR({X}->f) x fraction of the peak in the m^2 "
-     "window ({smear}: Gaussian; no window: the whole peak); also B0->K*0 and the other decays",
+    {R"(BR\({CH}{X}\({F}\)\)(?:\[{N},{N}\]{S})?)", "BR(B+->K+{X}(mumu))[m2min,m2max]",
+     "BR(B->M {X}) BR({X}->f) x fraction of the peak in the m^2 window ({smear}: Gaussian; no "
+     "window: the whole peak); also B0->K*0 and the other decays",
      true, on_shell},
-    {R"(Gamma_{X})", "Gamma_{X}                      total width of {X} [GeV]", true,
-     particle_width},
-    {R"(Gamma_{X}/m_{X})", "Gamma_{X}/m_{X}                  its width over its mass", true,
-     width_over_mass},
-    {R"(BR\({X}->{F}\))", "BR({X}->mumu)                  branching ratio of {X} (decays: {F})",
-     true, particle_br},
-    {R"(BR\({CH}{X}\))", "BR(B+->K+{X}), BR(B0->K*0{X})  production branching ratio", true,
+    {R"(Gamma_{X})", "Gamma_{X}", "total width of {X} [GeV]", true, particle_width},
+    {R"(Gamma_{X}/m_{X})", "Gamma_{X}/m_{X}", "its width over its mass", true, width_over_mass},
+    {R"(BR\({X}->{F}\))", "BR({X}->mumu)", "branching ratio of {X} (decays: {F})", true,
+     particle_br},
+    {R"(BR\({CH}{X}\))", "BR(B+->K+{X}), BR(B0->K*0{X})", "production branching ratio", true,
      production_br},
 };
 
@@ -296,13 +293,17 @@ const std::regex& compiled(const ObservableKind& k, const ModelInfo& model) {
 }
 
 std::string help_line(const ObservableKind& k, const ModelInfo& model) {
-  std::string decays, s = k.help;
+  std::string decays;
   for (const DecayInfo& d : kDecayInfo)
     if (model.decays_into(d.decay)) decays += (decays.empty() ? "" : ", ") + std::string(d.id);
-  for (const auto& [key, value] :
-       {std::pair<std::string, std::string>{"{X}", model.symbol}, {"{F}", decays}})
-    for (std::size_t at; (at = s.find(key)) != std::string::npos;) s.replace(at, key.size(), value);
-  return s;
+  auto fill = [&](std::string s) {
+    for (const auto& [key, value] :
+         {std::pair<std::string, std::string>{"{X}", model.symbol}, {"{F}", decays}})
+      for (std::size_t at; (at = s.find(key)) != std::string::npos;)
+        s.replace(at, key.size(), value);
+    return s;
+  };
+  return fmt::format("{:<30} {}", fill(k.example), fill(k.help));
 }
 
 }  // namespace
@@ -334,13 +335,13 @@ std::vector<std::string> observable_grammar(const ModelInfo& model) {
   std::vector<std::string> out;
   for (const ObservableKind& k : kKinds)
     if (!k.particle) out.push_back(help_line(k, model));
-  out.push_back("PARAMETER                     any parameter of the model, e.g. " +
-                model.params.front().name);
+  out.push_back(fmt::format("{:<30} any parameter of the model, e.g. {}", "PARAMETER",
+                            model.params.front().name));
   if (model.has_particle())
     for (const ObservableKind& k : kKinds)
       if (k.particle) out.push_back(help_line(k, model));
   for (const QuantityInfo& q : model.quantities)
-    out.push_back(fmt::format("{:<30}model quantity [{}]", q.id, q.unit));
+    out.push_back(fmt::format("{:<30} model quantity [{}]", q.id, q.unit));
   return out;
 }
 

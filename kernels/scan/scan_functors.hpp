@@ -116,7 +116,9 @@ BSCAN_HD double evaluate_op(const PhysicsInputs& in, const ObservableOp& op, con
     case OpKind::particle_width:
       return Model::total_width(in, p);
     case OpKind::width_over_mass:
-      return Model::total_width(in, p) / p[Model::kMassParam];
+      if constexpr (Model::kMassParam >= 0)
+        return Model::total_width(in, p) / p[Model::kMassParam];
+      return NAN;
     case OpKind::particle_br:
       return Model::width(in, p, static_cast<Decay>(op.quantity)) / Model::total_width(in, p);
     case OpKind::production_br:
@@ -162,6 +164,22 @@ struct ResonantStage {
     while (tt.slot[t] != b) ++t;
     res[item] = term_resonant(in, tt.terms[t], Model::pole(in, p),
                               project(tt.terms[t].channel, Model::wc_masks()));
+  }
+};
+
+// Runs f on the items [0, n) in an interleaved order: consecutive indices visit items of 64
+// segments of the range in turn, so that a static split of the indices among threads gives each
+// thread a share of every segment (stage-1 costs vary strongly along the pole axes).
+template <class F>
+struct Interleaved {
+  static constexpr long long kSegments = 64;
+  F f;
+  long long n;
+  BSCAN_HD static long long segment_length(long long n) { return (n + kSegments - 1) / kSegments; }
+  BSCAN_HD static long long iterations(long long n) { return kSegments * segment_length(n); }
+  BSCAN_HD void operator()(long long i) const {
+    const long long item = (i % kSegments) * segment_length(n) + i / kSegments;
+    if (item < n) f(item);
   }
 };
 
