@@ -16,8 +16,9 @@ double since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-// One writer thread with a one-chunk hand-over slot; a written chunk's buffers come back as the
-// spare for the next evaluation.
+// One writer thread with a one-chunk hand-over slot: the evaluating thread hands chunk k over when
+// chunk k-1 is written, then evaluates chunk k+1 while chunk k is written (double buffering); a
+// written chunk's buffers come back as the spare for the next evaluation.
 class WriterThread {
  public:
   explicit WriterThread(std::span<Sink* const> sinks)
@@ -41,11 +42,12 @@ class WriterThread {
     return c;
   }
 
-  // Waits for the slot, hands the chunk over; rethrows a sink's error.
+  // Waits until the writer is done with the previous chunk (two buffers: the one being written,
+  // the one being evaluated), hands the chunk over; rethrows a sink's error.
   void submit(Chunk&& chunk) {
     std::unique_lock<std::mutex> lock(mutex_);
     const Clock::time_point t = Clock::now();
-    changed_.wait(lock, [this] { return !slot_ || error_; });
+    changed_.wait(lock, [this] { return (!slot_ && !busy_) || error_; });
     waited_ += since(t);
     if (error_) std::rethrow_exception(error_);
     slot_ = std::move(chunk);
