@@ -92,7 +92,8 @@ ScanPlan build_plan(const ScanConfig& c, const PhysicsData& physics,
   if (plan.model->resonant && n_binned > 0) {
     const long double bytes =
         static_cast<long double>(plan.pole_keys) * n_binned * sizeof(ResonantIntegrals);
-    plan.pole_scope = bytes <= kPoleTableBudgetBytes ? PoleTableScope::slab : PoleTableScope::chunk;
+    plan.pole_scope =
+        bytes <= layout.pole_table_budget ? PoleTableScope::slab : PoleTableScope::chunk;
   }
   return plan;
 }

@@ -69,6 +69,7 @@ struct ScanPlan {
 struct PlanLayoutOptions {
   int slabs = 1;
   int device = 0;
+  long long pole_table_budget = kPoleTableBudgetBytes;  // largest per-slab pole table
 };
 
 // Resolves a config against its model, the physics data and its measurement set: observables,
