@@ -65,6 +65,8 @@ int bscan::cli::main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "cuda", "cpu"}));
   cmd_run->add_option("--threads", run.threads, "CPU threads (0: all)")
       ->check(CLI::NonNegativeNumber);
+  cmd_run->add_option("--device", run.device, "GPU index for the CUDA backend (default 0)")
+      ->check(CLI::NonNegativeNumber);
   cmd_run->add_flag("--overwrite", run.overwrite, "replace an existing output file");
   cmd_run->add_flag("--progress", progress, "progress on stderr even when it is not a terminal");
 

@@ -15,6 +15,13 @@ std::filesystem::path data_dir() {
   return env ? std::filesystem::path(env) : std::filesystem::path(BSCAN_DATA_DIR);
 }
 
+std::filesystem::path data_file(const std::string& name_or_path, const std::string& folder,
+                                const std::filesystem::path& relative_to) {
+  const std::filesystem::path p(name_or_path);
+  if (p.extension() == ".toml") return p.is_relative() ? relative_to / p : p;
+  return data_dir() / folder / (name_or_path + ".toml");
+}
+
 const std::vector<Preset>& all_presets() {
   static const std::vector<Preset> presets = [] {
     std::vector<Preset> out;

@@ -162,9 +162,7 @@ ScanConfig load_config(const std::filesystem::path& file) {
 
 std::filesystem::path physics_file(const std::string& name_or_path,
                                    const std::filesystem::path& relative_to) {
-  const std::filesystem::path p(name_or_path);
-  if (p.extension() == ".toml") return p.is_relative() ? relative_to / p : p;
-  return data_dir() / "parameters" / (name_or_path + ".toml");
+  return data_file(name_or_path, "parameters", relative_to);
 }
 
 }  // namespace bscan

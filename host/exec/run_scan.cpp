@@ -34,7 +34,7 @@ RunReport run_scan(const RunOptions& opt) {
     throw InputError(
         fmt::format("output '{}' exists; pass --overwrite to replace it", report.output.string()));
   const PhysicsData physics = load_physics_data(physics_file(c.physics, opt.config.parent_path()));
-  const ScanPlan plan = build_plan(c, physics);
+  const ScanPlan plan = build_plan(c, physics, {1, opt.device});
   report.notices = skipped_notices(plan);
   std::string notice;
   std::unique_ptr<Backend> backend = make_backend(opt.backend, plan, opt.threads, notice);

@@ -15,6 +15,7 @@ struct RunOptions {
   std::optional<std::filesystem::path> output;
   BackendChoice backend = BackendChoice::automatic;
   int threads = 0;  // 0: all cores
+  int device = 0;   // GPU index for the CUDA backend
   bool overwrite = false;
   std::function<void(long long done, long long total)> progress;  // optional
 };

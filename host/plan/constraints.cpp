@@ -235,9 +235,7 @@ json load_measurement_set(const std::filesystem::path& file) {
 
 std::filesystem::path measurement_file(const std::string& name_or_path,
                                        const std::filesystem::path& relative_to) {
-  const std::filesystem::path p(name_or_path);
-  if (p.extension() == ".toml") return p.is_relative() ? relative_to / p : p;
-  return data_dir() / "measurements" / (name_or_path + ".toml");
+  return data_file(name_or_path, "measurements", relative_to);
 }
 
 void plan_constraints(ScanPlan& pb, const ConstraintOptions& opt,
