@@ -116,8 +116,7 @@ BSCAN_HD double evaluate_op(const PhysicsInputs& in, const ObservableOp& op, con
     case OpKind::particle_width:
       return Model::total_width(in, p);
     case OpKind::width_over_mass:
-      if constexpr (Model::kMassParam >= 0)
-        return Model::total_width(in, p) / p[Model::kMassParam];
+      if constexpr (Model::kMassParam >= 0) return Model::total_width(in, p) / p[Model::kMassParam];
       return NAN;
     case OpKind::particle_br:
       return Model::width(in, p, static_cast<Decay>(op.quantity)) / Model::total_width(in, p);
