@@ -5,6 +5,7 @@
 
 #include "kernels/models/alp.hpp"
 #include "kernels/models/alp_cp.hpp"
+#include "kernels/models/vector.hpp"
 #include "kernels/models/wet.hpp"
 
 namespace bscan {
@@ -12,6 +13,6 @@ namespace bscan {
 template <class... Models>
 struct ModelList {};
 
-using LibraryModels = ModelList<WetModel, AlpModel, AlpCpModel>;
+using LibraryModels = ModelList<WetModel, AlpModel, AlpCpModel, VectorModel>;
 
 }  // namespace bscan

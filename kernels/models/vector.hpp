@@ -1,0 +1,161 @@
+// Model `vector` (paper 001; physics-models.md §B0-B3): a light vector V coupled to
+// g_bs s-bar gamma_mu P_L b, to muons and electrons with vector and axial couplings, and to an
+// invisible Dirac fermion chi (g_chi, m_chi). It shifts C9, C10 and, through the longitudinal part
+// of its propagator, C_P, C_P' by residues over P(q2) = 1/(q2 - m_V^2 + i m_V Gamma_V).
+#pragma once
+#include <cmath>
+
+#include "kernels/channels/bsll.hpp"
+#include "kernels/channels/rate_terms.hpp"
+#include "kernels/models/model_contract.hpp"
+#include "kernels/sm/bk_form_factors.hpp"
+#include "kernels/sm/bvll_form_factors.hpp"
+#include "kernels/sm/kinematics.hpp"
+
+namespace bscan {
+
+struct VectorModel : NoQuantities {
+  static constexpr const char* kName = "vector";
+  static constexpr const char* kDescription =
+      "light vector V coupled to s-b, muons, electrons and an invisible fermion (paper 001)";
+  static constexpr const char* kSymbol = "V";
+  static constexpr const char* kSymbolLatex = "V";
+  enum Param : int { m_V, g_bs, g_muV, g_muA, g_eV, g_eA, g_chi, m_chi, kNumParams };
+  static constexpr int kMassParam = m_V;
+  static constexpr ParamDef kParams[kNumParams] = {
+      {"m_V", "GeV", "m_V", 2.5, Range::positive, "vector mass"},
+      {"g_bs", "1", "g_{bs}", 0.0, Range::real,
+       "coupling to s-bar gamma_mu P_L b (paper 001 Eq. 1)"},
+      {"g_muV", "1", "g_{\\mu V}", 0.0, Range::real, "vector coupling to muons"},
+      {"g_muA", "1", "g_{\\mu A}", 0.0, Range::real, "axial coupling to muons"},
+      {"g_eV", "1", "g_{eV}", 0.0, Range::real, "vector coupling to electrons"},
+      {"g_eA", "1", "g_{eA}", 0.0, Range::real, "axial coupling to electrons"},
+      {"g_chi", "1", "g_\\chi", 0.0, Range::real, "coupling to the invisible Dirac fermion chi"},
+      {"m_chi", "GeV", "m_\\chi", 0.0, Range::non_negative,
+       "mass of chi (V -> chi chi closed for m_V <= 2 m_chi)"},
+  };
+  static constexpr unsigned kPoleParams =
+      1u << m_V | 1u << g_muV | 1u << g_muA | 1u << g_eV | 1u << g_eA | 1u << g_chi | 1u << m_chi;
+  static constexpr unsigned kDecays = 1u << static_cast<int>(Decay::ee) |
+                                      1u << static_cast<int>(Decay::mumu) |
+                                      1u << static_cast<int>(Decay::invisible);
+  BSCAN_HD static constexpr WcMasks wc_masks() {
+    return {0u, 1u << kC9 | 1u << kC10 | 1u << kCP | 1u << kCPp};
+  }
+
+  BSCAN_HD static double g_vector(const double* p, Lepton l) {
+    return l == Lepton::e ? p[g_eV] : p[g_muV];
+  }
+  BSCAN_HD static double g_axial(const double* p, Lepton l) {
+    return l == Lepton::e ? p[g_eA] : p[g_muA];
+  }
+
+  // Gamma(V -> l l) = m_V beta / (12 pi) [gV^2 (1 + 2 m_l^2/m_V^2) + gA^2 beta^2] (§B0).
+  BSCAN_HD static double width_ll(const PhysicsInputs& in, const double* p, Lepton l) {
+    constexpr double kPi = 3.14159265358979323846;
+    const double m = p[m_V], ml = in.m_lepton[static_cast<int>(l)];
+    const double beta = lepton_beta(m * m, ml), gv = g_vector(p, l), ga = g_axial(p, l);
+    return m * beta / (12.0 * kPi) *
+           (gv * gv * (1.0 + 2.0 * ml * ml / (m * m)) + ga * ga * beta * beta);
+  }
+
+  // Gamma(V -> chi chi) = g_chi^2 m_V / (12 pi) (1 + 2 m_chi^2/m_V^2) sqrt(1 - 4 m_chi^2/m_V^2)
+  // (§B0; paper 001 Eq. 2 for m_chi = 0).
+  BSCAN_HD static double width_invisible(const double* p) {
+    constexpr double kPi = 3.14159265358979323846;
+    const double m = p[m_V], mc = p[m_chi];
+    const double beta = lepton_beta(m * m, mc);
+    return p[g_chi] * p[g_chi] * m / (12.0 * kPi) * (1.0 + 2.0 * mc * mc / (m * m)) * beta;
+  }
+
+  BSCAN_HD static double width(const PhysicsInputs& in, const double* p, Decay f) {
+    switch (f) {
+      case Decay::ee:
+        return width_ll(in, p, Lepton::e);
+      case Decay::mumu:
+        return width_ll(in, p, Lepton::mu);
+      case Decay::invisible:
+        return width_invisible(p);
+      case Decay::gammagamma:
+      case Decay::kNumDecays:
+        break;
+    }
+    return 0.0;
+  }
+
+  BSCAN_HD static double total_width(const PhysicsInputs& in, const double* p) {
+    return width_invisible(p) + width_ll(in, p, Lepton::e) + width_ll(in, p, Lepton::mu);
+  }
+
+  // Without a width there is no coupling to a final state, hence no residue: no pole.
+  BSCAN_HD static Pole pole(const PhysicsInputs& in, const double* p) {
+    const double w = total_width(in, p);
+    return {p[m_V] * p[m_V], p[m_V] * w, w > 0.0};
+  }
+
+  // 1 / N, N = G_F V_tb V_ts^* alpha / (sqrt2 pi) (physics-models.md §1.1) [GeV^2].
+  BSCAN_HD static cplx inverse_norm(const PhysicsInputs& in) {
+    constexpr double kPi = 3.14159265358979323846;
+    return cplx{1.4142135623730951 * kPi / (in.sm.G_F * in.sm.alpha_e), 0.0} / in.sm.xi_t;
+  }
+
+  // Residues of C9, C10 = g_bs g_lV,A / N (paper 001 Eq. 9) and of the longitudinal
+  // C_P = -2 m_l / m_V^2 C10, C_P' = +2 m_l / m_V^2 (m_s / m_b) C10 (§B1), flavio basis.
+  BSCAN_HD static WcShifts wc_shifts(const PhysicsInputs& in, const double* p, Lepton l) {
+    const cplx k = inverse_norm(in);
+    const double ml = in.m_lepton[static_cast<int>(l)], mv2 = p[m_V] * p[m_V];
+    WcShifts s;
+    s.b[kC9] = (p[g_bs] * g_vector(p, l)) * k;
+    s.b[kC10] = (p[g_bs] * g_axial(p, l)) * k;
+    s.b[kCP] = (-2.0 * ml / mv2) * s.b[kC10];
+    s.b[kCPp] = (2.0 * ml / mv2 * in.sm.m_s / in.sm.m_b) * s.b[kC10];
+    return s;
+  }
+
+  // B_s -> l l: C10 and C_P - C_P' at q2 = M_Bs^2 (§B3); the pole at m_V = M_Bs cancels.
+  BSCAN_HD static BsllAmplitudes bs_amplitudes(const PhysicsInputs& in, const double* p, Lepton l) {
+    const double M2 = in.bs.m_Bs * in.bs.m_Bs;
+    const cplx D{M2 - p[m_V] * p[m_V], p[m_V] * total_width(in, p)};
+    const WcShifts s = wc_shifts(in, p, l);
+    return bsll_amplitudes_wet(in, l, s.b[kC10] / D, {0.0, 0.0}, (s.b[kCP] - s.b[kCPp]) / D);
+  }
+
+  // BR(B -> K V) = g_bs^2 f+^2 lambda^(3/2) / (64 pi m_B^3 m_V^2 Gamma_B) (§B2; paper 001 Eq. 3).
+  BSCAN_HD static double br_b_to_k_v(const BToKInputs& ch, const double* p) {
+    constexpr double kPi = 3.14159265358979323846;
+    if (p[m_V] >= ch.m_B - ch.m_K) return 0.0;
+    const double mv2 = p[m_V] * p[m_V], mB2 = ch.m_B * ch.m_B;
+    const double fp = bk_form_factors(ch, mv2).f_plus;
+    const double lam = kallen(mB2, ch.m_K * ch.m_K, mv2);
+    return p[g_bs] * p[g_bs] * fp * fp * lam * std::sqrt(lam) /
+           (64.0 * kPi * mB2 * ch.m_B * mv2 * ch.Gamma_B);
+  }
+
+  // BR(B -> K* V) = (g_bs/2)^2 lambda^(1/2) / (16 pi m_B^3 Gamma_B) (|H0|^2 + |H+|^2 + |H-|^2),
+  // H+- = (m_B + m_K*) A1 -+ lambda^(1/2) V / (m_B + m_K*), H0 = 8 m_B m_K* A12 / m_V (§B2).
+  BSCAN_HD static double br_b_to_kstar_v(const BToVInputs& ch, const double* p) {
+    constexpr double kPi = 3.14159265358979323846;
+    if (p[m_V] >= ch.m_B - ch.m_V) return 0.0;
+    const double mv2 = p[m_V] * p[m_V], mB2 = ch.m_B * ch.m_B, sum = ch.m_B + ch.m_V;
+    const BvFormFactors ff = bv_form_factors(ch, mv2);
+    const double sl = std::sqrt(kallen(mB2, ch.m_V * ch.m_V, mv2));
+    const double hp = sum * ff.A1 - sl / sum * ff.V, hm = sum * ff.A1 + sl / sum * ff.V;
+    const double h0 = 8.0 * ch.m_B * ch.m_V * ff.A12 / p[m_V];
+    return 0.25 * p[g_bs] * p[g_bs] * sl * (h0 * h0 + hp * hp + hm * hm) /
+           (16.0 * kPi * mB2 * ch.m_B * ch.Gamma_B);
+  }
+
+  BSCAN_HD static double production_br(const PhysicsInputs& in, const double* p, Channel c) {
+    switch (c) {
+      case Channel::BplusKplus:
+        return br_b_to_k_v(in.bplus_kplus, p);
+      case Channel::B0Kstar0:
+        return br_b_to_kstar_v(in.b0_kstar0, p);
+      case Channel::kNumChannels:
+        break;
+    }
+    return NAN;
+  }
+};
+
+}  // namespace bscan
