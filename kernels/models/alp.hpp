@@ -162,15 +162,9 @@ struct AlpModel {
 
   // BR(B -> M a) [paper 000 Eq. 4.2].
   BSCAN_HD static double production_br(const PhysicsInputs& in, const double* p, Channel c) {
-    switch (c) {
-      case Channel::BplusKplus:
-        return br_b_to_k_a(in.bplus_kplus, p);
-      case Channel::B0Kstar0:
-        return br_b_to_kstar_a(in.b0_kstar0, p);
-      case Channel::kNumChannels:
-        break;
-    }
-    return NAN;
+    return per_channel(
+        c, [&] { return br_b_to_k_a(in.bplus_kplus, p); },
+        [&] { return br_b_to_kstar_a(in.b0_kstar0, p); });
   }
 
   // Above the dimuon threshold a zero width means no lepton coupling, hence no residue: no pole.

@@ -7,6 +7,8 @@
 // kernels/models/model_list.hpp.
 #pragma once
 
+#include <cmath>
+
 #include "kernels/channels/channel.hpp"
 #include "kernels/numerics/panel_quadrature.hpp"
 
@@ -52,6 +54,21 @@ struct NoQuantities {
   static constexpr const QuantityDef* kQuantities = nullptr;
   BSCAN_HD static double quantity(const PhysicsInputs&, const double*, int) { return 0.0; }
 };
+
+// A model's production rate BR(B -> M X) from its formula per channel: k() for B+ -> K+, kstar()
+// for B0 -> K*0.
+template <class K, class Kstar>
+BSCAN_HD double per_channel(Channel c, const K& k, const Kstar& kstar) {
+  switch (c) {
+    case Channel::BplusKplus:
+      return k();
+    case Channel::B0Kstar0:
+      return kstar();
+    case Channel::kNumChannels:
+      break;
+  }
+  return NAN;
+}
 
 // BR(B -> M X) BR(X -> f): the on-shell rate resonance searches bound (paper 000 Eq. 4.1).
 template <class Model>

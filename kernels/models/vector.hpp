@@ -146,15 +146,9 @@ struct VectorModel : NoQuantities {
   }
 
   BSCAN_HD static double production_br(const PhysicsInputs& in, const double* p, Channel c) {
-    switch (c) {
-      case Channel::BplusKplus:
-        return br_b_to_k_v(in.bplus_kplus, p);
-      case Channel::B0Kstar0:
-        return br_b_to_kstar_v(in.b0_kstar0, p);
-      case Channel::kNumChannels:
-        break;
-    }
-    return NAN;
+    return per_channel(
+        c, [&] { return br_b_to_k_v(in.bplus_kplus, p); },
+        [&] { return br_b_to_kstar_v(in.b0_kstar0, p); });
   }
 };
 
