@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <numbers>
 
+#include "host/errors.hpp"
 #include "host/exec/backend.hpp"
 #include "host/exec/evaluate_point.hpp"
 #include "kernels/models/vector.hpp"
@@ -46,10 +47,14 @@ TEST(VectorModel, WidthsAreTheClosedForms) {
   const double g =
       evaluate_point(vector(), test::physics(), {{"m_V", 2.5}, {"g_chi", 0.7}}, {"Gamma_V"})[0];
   EXPECT_NEAR(g / (2.5 * 0.49 / (12.0 * std::numbers::pi)), 1.0, 1e-14);
-  // Closed channel: m_V below 2 m_chi.
-  EXPECT_EQ(evaluate_point(vector(), test::physics(),
-                           {{"m_V", 0.5}, {"g_chi", 0.7}, {"m_chi", 0.3}}, {"Gamma_V"})[0],
-            0.0);
+  // Paper 001 needs V -> chi chi open: m_V <= 2 m_chi is refused, naming both.
+  try {
+    evaluate_point(vector(), test::physics(), {{"m_V", 0.5}, {"g_chi", 0.7}, {"m_chi", 0.3}},
+                   {"Gamma_V"});
+    ADD_FAILURE() << "m_V < 2 m_chi accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("m_V = 0.5, m_chi = 0.3"), std::string::npos) << e.what();
+  }
 }
 
 // §B2: for a narrow V inside the bin (interference with the SM resonances off, as for the ALP's

@@ -35,9 +35,11 @@ void print_list(const std::string& what, const std::string& model_name) {
     if (!model_name.empty() && m.name != model_name) continue;
     fmt::print("{}:\n", m.name);
     if (what == "parameters") {
-      for (const ParamInfo& p : m.params)
-        fmt::print("  {:<12} [{}] default {}  {}\n", p.name, p.unit, p.default_value,
-                   p.description);
+      for (const ParamInfo& p : m.params) {
+        const std::string def = p.replaces.empty() ? fmt::format("default {}", p.default_value)
+                                                   : fmt::format("unset: replaces {}", p.replaces);
+        fmt::print("  {:<16} [{}] {}  {}\n", p.name, p.unit, def, p.description);
+      }
     } else {
       for (const std::string& line : observable_grammar(m)) fmt::print("  {}\n", line);
     }

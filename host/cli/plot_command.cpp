@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "host/config/presets.hpp"
 #include "host/errors.hpp"
 
 namespace bscan {
@@ -31,6 +32,7 @@ int run_plot(const std::vector<std::string>& args) {
   const pid_t pid = fork();
   if (pid < 0) throw InputError("cannot start python3 for `bscan plot`");
   if (pid == 0) {
+    setenv("BSCAN_DATA_DIR", data_dir().c_str(), 0);  // measurement sets for --data
     execvp(python.c_str(), argv.data());
     _exit(127);  // python3 missing: the shell convention
   }

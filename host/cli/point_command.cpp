@@ -79,7 +79,7 @@ std::string point(const PointOptions& opt) {
     j["measurement_set"] = opt.measurements;
     j["pulls"] = nlohmann::ordered_json::object();
     for (std::size_t k = 0; k < pulls.size(); ++k)  // NaN (no prediction) becomes null
-      j["pulls"][pb.pull_names[k]] =
+      j[pb.is_chi2_row(k) ? "chi2" : "pulls"][pb.pull_names[k]] =
           std::isnan(pulls[k]) ? nlohmann::ordered_json() : nlohmann::ordered_json(pulls[k]);
     j["flags"] = nlohmann::ordered_json::object();
     for (std::size_t b = 0; b < pb.flag_names.size(); ++b) j["flags"][pb.flag_names[b]] = flag(b);
@@ -89,7 +89,7 @@ std::string point(const PointOptions& opt) {
   for (std::size_t i = 0; i < ids.size(); ++i)
     text += fmt::format("{:<32} {:.8g}\n", ids[i], out[i]);
   for (std::size_t k = 0; k < pulls.size(); ++k)
-    text += fmt::format("{:<32} {:.4g}\n", "pull_" + pb.pull_names[k], pulls[k]);
+    text += fmt::format("{:<32} {:.4g}\n", pb.pull_output_name(k), pulls[k]);
   for (std::size_t b = 0; b < pb.flag_names.size(); ++b)
     text += fmt::format("{:<32} {}\n", pb.flag_names[b], flag(b) ? "yes" : "no");
   return text;

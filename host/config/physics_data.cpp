@@ -147,6 +147,9 @@ PhysicsData load_physics_data(const std::filesystem::path& toml_file) {
   in.m_lepton[static_cast<int>(Lepton::e)] = r.number("masses.m_e");
   in.m_lepton[static_cast<int>(Lepton::mu)] = r.number("masses.m_mu");
   in.alpha_em_0 = r.number("constants.alpha_em_0");
+  in.m_Z = r.number("masses.m_Z");
+  const double hbar_c = r.number("constants.hbar_c_GeV_cm");
+  in.gev_m2_in_cm3_per_s = hbar_c * hbar_c * r.number("constants.c_cm_per_s");
   SmInputs& sm = in.sm;
   sm.xi_t = {r.number("constants.xi_t_re"), r.number("constants.xi_t_im")};
   // Real SM inputs: member <- data key.

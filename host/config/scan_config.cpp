@@ -59,17 +59,35 @@ void check_against_model(const ScanConfig& c, const std::string& origin) {
   const ModelInfo& model = find_model(c.model);
   for (const auto& [name, v] : c.parameters)
     model.check_value(name, v, fmt::format("{}: key 'parameters.{}'", origin, name));
+  std::set<std::string> set_names;  // set by the config: fixed, expression or axis
+  for (const auto& [name, v] : c.parameters) set_names.insert(name);
+  for (const auto& [name, text] : c.expressions) {
+    if (!model.param_index(name))  // throws: unknown parameter
+      model.check_value(name, 0.0, fmt::format("{}: key 'parameters.{}'", origin, name));
+    set_names.insert(name);
+  }
   std::set<std::string> seen;
   for (std::size_t i = 0; i < c.axes.size(); ++i) {
     const AxisConfig& a = c.axes[i];
     const std::string where = fmt::format("{}: key 'axes[{}].name'", origin, i);
     if (!seen.insert(a.name).second)
       throw InputError(fmt::format("{}: axis '{}' appears twice", where, a.name));
-    if (c.parameters.count(a.name))
+    if (a.name == "q2") {  // not a parameter: the q2 of differential observables `...[q2]`
+      for (double v : a.values)
+        if (!(v > 0.0))
+          throw InputError(fmt::format("{}: axis 'q2' needs values > 0, got {}", where, v));
+      continue;
+    }
+    if (c.parameters.count(a.name) || c.expressions.count(a.name))
       throw InputError(
           fmt::format("{}: '{}' is both an axis and a fixed parameter", where, a.name));
     for (double v : a.values) model.check_value(a.name, v, where);
+    set_names.insert(a.name);
   }
+  for (const ParamInfo& p : model.params)
+    if (!p.replaces.empty() && set_names.count(p.name) && set_names.count(p.replaces))
+      throw InputError(fmt::format("{}: '{}' fixes '{}': set one of them, not both", origin, p.name,
+                                   p.replaces));
 }
 
 // The config schema with the registry's model names as the enum of `model` (one text per list of
@@ -104,7 +122,12 @@ ScanConfig parse_config(const std::string& text, const std::string& origin) {
   c.chunk_size = doc.value("chunk_size", c.chunk_size);
   c.float32 = doc.value("float32", false);
   if (doc.contains("parameters"))
-    for (const auto& [k, v] : doc["parameters"].items()) c.parameters[k] = v.get<double>();
+    for (const auto& [k, v] : doc["parameters"].items()) {
+      if (v.is_string())
+        c.expressions[k] = v.get<std::string>();
+      else
+        c.parameters[k] = v.get<double>();
+    }
   for (std::size_t i = 0; i < doc["axes"].size(); ++i)
     c.axes.push_back(read_axis(doc["axes"][i], i, origin));
   if (doc.contains("observables"))
@@ -126,6 +149,7 @@ ScanConfig parse_config(const std::string& text, const std::string& origin) {
     c.options.photon_width = o.value("photon_width", c.options.photon_width);
     c.options.on_shell_interference =
         o.value("on_shell_interference", c.options.on_shell_interference);
+    c.options.vector_norm = finite(o.value("vector_norm", 0.0), origin, "options.vector_norm");
     c.smear_non_resonant = o.value("smear_non_resonant", false);
   }
   if (doc.contains("constraints")) {

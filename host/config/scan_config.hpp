@@ -37,6 +37,7 @@ struct ScanConfig {
   std::string model;
   std::string physics = "flavio-2.7";
   std::map<std::string, double> parameters;
+  std::map<std::string, std::string> expressions;  // derived parameters: name -> muparser text
   std::vector<AxisConfig> axes;
   std::vector<std::string> observables;
   std::filesystem::path output;  // empty when the config has none

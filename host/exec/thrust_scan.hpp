@@ -22,13 +22,10 @@ namespace bscan {
 inline constexpr long long kResonantBudgetBytes = 64ll << 20;
 
 // Marks the pole key of a point (per-slab pole tables: which poles a slab holds).
-template <class Model>
 struct MarkPoleKey {
   GridView g;
   int* mark;
-  BSCAN_HD void operator()(long long flat) const {
-    mark[pole_key(g, flat, Model::kPoleParams)] = 1;
-  }
+  BSCAN_HD void operator()(long long flat) const { mark[pole_key(g, flat)] = 1; }
 };
 
 struct IsMarked {
@@ -38,7 +35,7 @@ struct IsMarked {
 
 template <class Model, class Policy, template <class> class Vec>
 class ThrustScan {
-  static_assert(Model::kNumParams <= kMaxParams, "raise kMaxParams");
+  static_assert(Model::kNumParams < kQ2Param, "raise kMaxParams");
 
  public:
   ThrustScan(const ScanPlan& pb, Policy policy) : policy_(policy) {
@@ -57,6 +54,14 @@ class ThrustScan {
       g_.values[a] = raw(axis_values_[a]);
     }
     for (std::size_t i = 0; i < pb.fixed.size(); ++i) g_.fixed[i] = pb.fixed[i];
+    g_.pole_axes = pb.pole_axes;
+    g_.n_derived = static_cast<int>(pb.derived.size());
+    for (std::size_t d = 0; d < pb.derived.size(); ++d) {
+      derived_values_[d] = Vec<double>(pb.derived[d].values.begin(), pb.derived[d].values.end());
+      g_.derived_param[d] = pb.derived[d].param;
+      g_.derived_axes[d] = pb.derived[d].axes;
+      g_.derived_values[d] = raw(derived_values_[d]);
+    }
     const std::vector<RateTerm>& terms = pb.compiled.terms;
     std::vector<int> slot(terms.size(), -1);
     int n_binned = 0;
@@ -72,6 +77,7 @@ class ThrustScan {
     n_pulls_ = static_cast<int>(pb.pull_names.size());
     n_words_ = pb.flag_words();
     bit_allowed_ = pb.bit_allowed_2s;
+    chi2_ = pb.chi2;
     scope_ = pb.pole_scope;
     pole_keys_ = pb.pole_keys;
     total_ = pb.total_points();
@@ -83,7 +89,7 @@ class ThrustScan {
     Vec<int> mark(static_cast<std::size_t>(pole_keys_));
     thrust::fill(policy_, mark.begin(), mark.end(), 0);
     thrust::for_each(policy_, thrust::counting_iterator<long long>(begin),
-                     thrust::counting_iterator<long long>(end), MarkPoleKey<Model>{g_, raw(mark)});
+                     thrust::counting_iterator<long long>(end), MarkPoleKey{g_, raw(mark)});
     slab_keys_.resize(static_cast<std::size_t>(pole_keys_));
     const auto last = thrust::copy_if(policy_, thrust::counting_iterator<long long>(0),
                                       thrust::counting_iterator<long long>(pole_keys_),
@@ -148,7 +154,7 @@ class ThrustScan {
       keys_.resize(n);
       thrust::transform(policy_, thrust::counting_iterator<long long>(begin + s),
                         thrust::counting_iterator<long long>(begin + s + n), keys_.begin(),
-                        PoleKeyOf<Model>{g_});
+                        PoleKeyOf{g_});
       thrust::sort(policy_, keys_.begin(), keys_.end());
       const long long n_keys = thrust::unique(policy_, keys_.begin(), keys_.end()) - keys_.begin();
       integrate_poles(keys_, n_keys, res_);
@@ -160,10 +166,11 @@ class ThrustScan {
     if (cons_.empty()) return;
     pulls_.resize(static_cast<std::size_t>(n_pulls_) * count);
     flags_.resize(static_cast<std::size_t>(n_words_) * count);
-    thrust::for_each(policy_, thrust::counting_iterator<long long>(0),
-                     thrust::counting_iterator<long long>(count),
-                     ConstraintStage{raw(cons_), static_cast<int>(cons_.size()), n_words_,
-                                     bit_allowed_, raw(out_), count, raw(pulls_), raw(flags_)});
+    thrust::for_each(
+        policy_, thrust::counting_iterator<long long>(0),
+        thrust::counting_iterator<long long>(count),
+        ConstraintStage{raw(cons_), static_cast<int>(cons_.size()), n_words_, bit_allowed_,
+                        raw(out_), count, raw(pulls_), raw(flags_), chi2_});
     if (host_pulls != nullptr) thrust::copy(pulls_.begin(), pulls_.end(), host_pulls);
     if (host_flags != nullptr) thrust::copy(flags_.begin(), flags_.end(), host_flags);
   }
@@ -177,9 +184,11 @@ class ThrustScan {
   PhysicsInputs in_{};
   GridView g_{};
   TermTable tt_{};
+  Chi2Groups chi2_{};
   int n_ops_ = 0, n_pulls_ = 0, n_words_ = 0, bit_allowed_ = -1;
   Vec<double> q2_, y_, y2_;
   Vec<double> axis_values_[kMaxAxes];
+  Vec<double> derived_values_[kMaxDerived];
   Vec<RateTerm> terms_;
   Vec<Spectral> contact_;
   Vec<int> slot_;

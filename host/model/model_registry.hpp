@@ -18,6 +18,7 @@ struct ParamInfo {
   double default_value;
   Range range;
   std::string description;
+  std::string replaces;  // an alternative input: set, it fixes this parameter (else empty)
 };
 
 struct QuantityInfo {
@@ -32,6 +33,9 @@ struct ModelInfo {
   unsigned decays = 0;               // bit d: the particle decays into Decay d
   unsigned pole_params = 0;          // bit i: parameter i moves the pole
   bool resonant = false;             // some shift goes through the propagator (stage 1 needed)
+  const char* (*outside_domain)(const double* p) = nullptr;  // why p is no valid point, or null
+  double (*quantity_at)(const PhysicsInputs&, const double* p, int q) = nullptr;  // on the host
+  Pole (*pole_at)(const PhysicsInputs&, double* p) = nullptr;  // completes p, then its pole
   std::vector<ParamInfo> params;
   std::vector<QuantityInfo> quantities;
 
@@ -46,6 +50,13 @@ struct ModelInfo {
   std::vector<double> resolve(const std::map<std::string, double>& values) const;
 };
 
+// A point's pole on the host (alternative inputs completed first, as the kernels do).
+template <class Model>
+Pole host_pole(const PhysicsInputs& in, double* p) {
+  complete_params<Model>(in, p);
+  return Model::pole(in, p);
+}
+
 // The host description of a kernel model type.
 template <class Model>
 ModelInfo describe_model() {
@@ -57,6 +68,9 @@ ModelInfo describe_model() {
               Model::kDecays,
               Model::kPoleParams,
               Model::wc_masks().resonant != 0u,
+              &bscan::outside_domain<Model>,
+              &Model::quantity,
+              &host_pole<Model>,
               {},
               {}};
   if constexpr (Model::kSymbol != nullptr) {
@@ -64,7 +78,8 @@ ModelInfo describe_model() {
     m.symbol_latex = Model::kSymbolLatex;
   }
   for (const ParamDef& p : Model::kParams)
-    m.params.push_back({p.name, p.unit, p.latex, p.default_value, p.range, p.description});
+    m.params.push_back({p.name, p.unit, p.latex, p.default_value, p.range, p.description,
+                        p.replaces != nullptr ? p.replaces : ""});
   for (int q = 0; q < Model::kNumQuantities; ++q) {
     const QuantityDef& d = Model::kQuantities[q];
     m.quantities.push_back({d.id, d.latex, d.unit, q});

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace bscan {
 namespace {
@@ -10,6 +11,10 @@ namespace {
 std::vector<AxisSpec> axis_specs(const ScanPlan& plan) {
   std::vector<AxisSpec> axes;
   for (const Axis& a : plan.axes) {
+    if (a.param == kQ2Param) {
+      axes.push_back({a.name, "GeV^2", "q^2", a.values});
+      continue;
+    }
     const ParamInfo& p = plan.model->params[a.param];
     axes.push_back({a.name, p.unit, p.latex, a.values});
   }
@@ -40,9 +45,9 @@ std::vector<VariableSpec> variable_specs(const ScanPlan& plan, bool float32) {
     vars.push_back({s.id, s.unit, s.latex, float32 ? DType::f32 : DType::f64, {}, {}});
   }
   for (std::size_t k = 0; k < plan.pull_names.size(); ++k)
-    vars.push_back({"pull_" + plan.pull_names[k],
+    vars.push_back({plan.pull_output_name(k),
                     "1",
-                    "pull of " + plan.pull_names[k],
+                    plan.is_chi2_row(k) ? plan.pull_labels[k] : "pull of " + plan.pull_names[k],
                     DType::f32,
                     {{"source", plan.pull_labels[k]}},
                     {}});
@@ -50,12 +55,19 @@ std::vector<VariableSpec> variable_specs(const ScanPlan& plan, bool float32) {
   return vars;
 }
 
+// Fixed parameters as numbers (an unset alternative input is absent), those set by expressions
+// of axes as their expression.
 FileAttributes with_parameters(FileAttributes attrs, const ScanPlan& plan) {
   for (std::size_t i = 0; i < plan.fixed.size(); ++i) {
     const bool on_axis = std::any_of(plan.axes.begin(), plan.axes.end(),
                                      [&](const Axis& a) { return a.param == static_cast<int>(i); });
-    if (!on_axis) attrs.numbers["parameter_" + plan.model->params[i].name] = plan.fixed[i];
+    const bool derived =
+        std::any_of(plan.derived.begin(), plan.derived.end(),
+                    [&](const DerivedParam& d) { return d.param == static_cast<int>(i); });
+    if (!on_axis && !derived && !std::isnan(plan.fixed[i]))
+      attrs.numbers["parameter_" + plan.model->params[i].name] = plan.fixed[i];
   }
+  for (const DerivedParam& d : plan.derived) attrs.strings["parameter_" + d.name] = d.expression;
   return attrs;
 }
 

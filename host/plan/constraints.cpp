@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -61,10 +63,10 @@ json read_set(const std::filesystem::path& file) {
   return doc;
 }
 
-// `child` on top of its parent: theory errors merged (the child's win), constraints replaced in
-// place by name, new ones before the next entry the child shares with the parent, `remove`d ones
-// dropped.
-json merge_sets(json parent, const json& child, const std::string& where) {
+// `child` on top of its parent: theory errors and chi2 groups merged (the child's win), constraints
+// replaced in place by name, new ones before the next entry the child shares with the parent,
+// `remove`d ones dropped.
+json merge_sets(const json& parent, const json& child, const std::string& where) {
   json out = child;
   out.erase("extends");
   out.erase("remove");
@@ -72,6 +74,10 @@ json merge_sets(json parent, const json& child, const std::string& where) {
   const json own_groups = child.value("theory_errors", json::object());
   for (const auto& [g, v] : own_groups.items()) groups[g] = v;
   if (!groups.empty()) out["theory_errors"] = groups;
+  json chi2 = parent.value("chi2_groups", json::object());
+  const json own_chi2 = child.value("chi2_groups", json::object());
+  for (const auto& [g, v] : own_chi2.items()) chi2[g] = v;
+  if (!chi2.empty()) out["chi2_groups"] = chi2;
   std::vector<json> merged;
   for (const json& c : parent.value("constraint", json::array())) merged.push_back(c);
   auto find = [&](const std::string& name) {
@@ -192,7 +198,7 @@ void apply_theory_errors(std::vector<Planned>& planned, const PhysicsData& physi
   for (const Planned& p : planned)
     if (p.theory_rel > 0.0) ids.push_back(p.sm_id);
   if (ids.empty()) return;
-  const std::vector<double> sm = sm_predictions(physics, ids);
+  const std::vector<double> sm = sm_predictions(physics, ids, nullptr);
   std::size_t k = 0;
   for (Planned& p : planned)
     if (p.theory_rel > 0.0) p.op.th_plus = p.op.th_minus = p.theory_rel * std::fabs(sm[k++]);
@@ -211,6 +217,8 @@ void assign_bits(std::vector<Planned>& planned, ScanPlan& pb) {
       p.op.bit_2s = add("solves_" + p.name + "_2s");
     }
   pb.bit_allowed_2s = add("allowed_2s");
+  for (std::size_t g = 0; g < pb.chi2_groups.size(); ++g)
+    pb.chi2.bit_improves_2s[g] = add("improves_" + pb.chi2_groups[g] + "_2s");
   for (Planned& p : planned)
     if (p.role == "validity") p.op.bit_1s = add(p.name);
   for (Planned& p : planned)
@@ -218,6 +226,51 @@ void assign_bits(std::vector<Planned>& planned, ScanPlan& pb) {
       p.op.bit_1s = add(p.name + "_1s");
       p.op.bit_2s = add(p.name + "_2s");
     }
+}
+
+// The set's chi2 groups over the planned measurements (entries the scan leaves out drop out of
+// their groups): group bits on the ops, the SM's chi2 per group, the pull rows chi2_G and
+// delta_chi2_G after the pulls and the flags improves_G_2s.
+void plan_chi2_groups(const json& doc, std::vector<Planned>& planned, ScanPlan& pb,
+                      const std::string& file) {
+  if (!doc.contains("chi2_groups")) return;
+  std::map<std::string, std::size_t> by_name;
+  for (std::size_t k = 0; k < planned.size(); ++k) by_name[planned[k].name] = k;
+  std::set<std::string> known;
+  for (const json& c : doc.at("constraint")) known.insert(c.at("name").get<std::string>());
+  std::vector<std::size_t> members;  // planned entries in some group, in order
+  int g = 0;
+  for (const auto& [group, names] : doc["chi2_groups"].items()) {
+    for (const json& n : names) {
+      const std::string name = n.get<std::string>();
+      if (!known.count(name))
+        throw InputError(
+            fmt::format("{}: key 'chi2_groups.{}': no constraint '{}'", file, group, name));
+      const auto it = by_name.find(name);
+      if (it == by_name.end()) continue;  // skipped by the config or the model
+      Planned& p = planned[it->second];
+      if (p.op.kind != ConstraintKind::measurement)
+        throw InputError(
+            fmt::format("{}: key 'chi2_groups.{}': '{}' is no measurement (only pulls add to chi2)",
+                        file, group, name));
+      if (p.op.groups == 0u) members.push_back(it->second);
+      p.op.groups |= 1u << g;
+    }
+    pb.chi2_groups.push_back(group);
+    ++g;
+  }
+  // The SM's chi2: every member's pull at its SM prediction.
+  std::vector<std::string> ids;
+  for (const std::size_t k : members) ids.push_back(pb.observables[planned[k].op.ops[0]].id);
+  const std::vector<double> sm = sm_predictions(*pb.physics, ids, pb.model);
+  pb.chi2.n = g;
+  for (std::size_t m = 0; m < members.size(); ++m) {
+    const ConstraintOp& op = planned[members[m]].op;
+    const double pull = measurement_pull(op, sm[m]);
+    if (std::isnan(pull)) continue;
+    for (int j = 0; j < g; ++j)
+      if (op.groups >> j & 1u) pb.chi2.sm[j] += pull * pull;
+  }
 }
 
 }  // namespace
@@ -295,6 +348,7 @@ void plan_constraints(ScanPlan& pb, const ConstraintOptions& opt,
     }
   }
   apply_theory_errors(planned, *pb.physics);
+  plan_chi2_groups(doc, planned, pb, file.string());
   assign_bits(planned, pb);
   for (Planned& p : planned) {
     if (p.op.kind == ConstraintKind::measurement || p.op.kind == ConstraintKind::upper_limit) {
@@ -303,6 +357,15 @@ void plan_constraints(ScanPlan& pb, const ConstraintOptions& opt,
       pb.pull_labels.push_back(p.label);
     }
     pb.constraints.push_back(p.op);
+  }
+  pb.chi2.first_row = static_cast<int>(pb.pull_names.size());
+  for (std::size_t g = 0; g < pb.chi2_groups.size(); ++g) {
+    const std::string& n = pb.chi2_groups[g];
+    pb.pull_names.push_back("chi2_" + n);
+    pb.pull_labels.push_back(fmt::format("chi2 of group '{}' of {}", n, set));
+    pb.pull_names.push_back("delta_chi2_" + n);
+    pb.pull_labels.push_back(
+        fmt::format("chi2 of group '{}' minus the SM's ({:.6g})", n, pb.chi2.sm[g]));
   }
   pb.measurement_set = set;
 }

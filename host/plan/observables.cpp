@@ -59,7 +59,8 @@ std::string regex_escape(const std::string& s) {
 }
 
 // Placeholders of the grammars: {CH} a channel, {R} a ratio name, {L} a lepton pair, {F} a final
-// state of the particle, {X} the particle's symbol, {N} a number, {S} the optional {smear}.
+// state of the particle, {X} the particle's symbol, {N} a number, {Q} a number or `q2` (the scan's
+// q2 axis), {S} the optional {smear}.
 std::string expand(std::string pattern, const ModelInfo& model) {
   std::string ch, ratios, decays;
   for (const ChannelInfo& c : kChannels) {
@@ -74,6 +75,7 @@ std::string expand(std::string pattern, const ModelInfo& model) {
       {"{F}", "(" + decays + ")"},
       {"{X}", regex_escape(model.symbol)},
       {"{N}", R"(([+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?))"},
+      {"{Q}", R"(([+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|q2))"},
       {"{S}", R"((\{smear\})?)"}};
   for (const auto& [key, value] : sub)
     for (std::size_t at; (at = pattern.find(key)) != std::string::npos;)
@@ -81,7 +83,18 @@ std::string expand(std::string pattern, const ModelInfo& model) {
   return "^" + pattern + "$";
 }
 
-double to_number(const std::string& s) { return std::stod(s); }
+double to_number(const std::string& s) {
+  if (s == "q2") throw InputError("'q2' (the scan's axis) stands for one q2, not a bin edge");
+  return std::stod(s);
+}
+
+// One q2 of a differential observable: a number > 0, or `q2` for the scan's axis.
+double q2_at(const std::string& id, const std::string& s) {
+  if (s == "q2") return kQ2FromAxis;
+  const double q2 = std::stod(s);
+  if (!(q2 > 0.0)) throw InputError(fmt::format("observable '{}': q2 must be > 0", id));
+  return q2;
+}
 
 Bin make_bin(const std::string& id, double lo, double hi, bool smear, Lepton l,
              const SmearingResolutions& res) {
@@ -133,8 +146,7 @@ ObservableSpec binned_br(const Ctx& c) {
 ObservableSpec differential_br(const Ctx& c) {
   const ChannelInfo& ch = channel_by_id(c.m[1]);
   const Lepton l = lepton_of(c.m[2]);
-  const double q2 = to_number(c.m[3]);
-  if (!(q2 > 0.0)) throw InputError(fmt::format("observable '{}': q2 must be > 0", c.id));
+  const double q2 = q2_at(c.id, c.m[3]);
   return {c.id,
           fmt::format("d\\mathcal{{B}}/dq^2({}{})", ch.latex, lepton_latex(l)),
           "GeV^-2",
@@ -155,6 +167,18 @@ ObservableSpec lepton_ratio(const Ctx& c) {
            binned(ch.channel, Lepton::e, make_bin(c.id, lo, hi, smear, Lepton::e, c.res))}};
 }
 
+// R_K(*)(q2): the ratio of the differential rates.
+ObservableSpec differential_ratio(const Ctx& c) {
+  const ChannelInfo& ch = channel_by_id(c.m[1]);
+  const double q2 = q2_at(c.id, c.m[2]);
+  return {c.id,
+          fmt::format("R_{{{}}}(q^2)", ch.ratio_latex),
+          "1",
+          OpKind::term_ratio,
+          {{ch.channel, Lepton::mu, TermKind::differential, {}, q2},
+           {ch.channel, Lepton::e, TermKind::differential, {}, q2}}};
+}
+
 // Ratios of (bin-integrated) CP-averaged angular coefficients, as flavio defines them.
 ObservableSpec angular(const Ctx& c) {
   const std::string name = c.m[1];
@@ -167,9 +191,9 @@ ObservableSpec angular(const Ctx& c) {
   if (is_bin) {
     t.bin = make_bin(c.id, to_number(c.m[4]), to_number(c.m[5]), c.m[6].matched, l, c.res);
   } else {
-    t.q2 = to_number(c.m[4]);
-    if (!(t.q2 > 0.0) || c.m[6].matched)
-      throw InputError(fmt::format("observable '{}': needs q2 > 0 (no {{smear}} at one q2)", c.id));
+    t.q2 = q2_at(c.id, c.m[4]);
+    if (c.m[6].matched)
+      throw InputError(fmt::format("observable '{}': no {{smear}} at one q2", c.id));
   }
   auto with = [t](int k) {
     RateTerm u = t;
@@ -226,6 +250,27 @@ ObservableSpec on_shell(const Ctx& c) {
   return s;
 }
 
+// BR(B -> M X(-> invisible)) with the pair's q2 in the bin, X off shell (physics-models.md §B2).
+ObservableSpec off_shell(const Ctx& c) {
+  const ChannelInfo& ch = channel_by_id(c.m[1]);
+  const DecayInfo& f = decay_by_id("invisible");
+  require_decay(c, f);
+  const double lo = to_number(c.m[2]), hi = to_number(c.m[3]);
+  if (!(lo >= 0.0 && hi > lo))
+    throw InputError(fmt::format("observable '{}': needs 0 <= q2min < q2max", c.id));
+  ObservableSpec s{c.id,
+                   fmt::format("\\mathcal{{B}}({}\\,{})_{{[{},{}]}}", ch.latex, f.latex,
+                               c.m[2].str(), c.m[3].str()),
+                   "1",
+                   OpKind::off_shell,
+                   {},
+                   1.0,
+                   static_cast<int>(ch.channel)};
+  s.final_state = static_cast<int>(f.decay);
+  s.bin = {lo, hi, 0.0};
+  return s;
+}
+
 ObservableSpec particle_width(const Ctx& c) {
   return {c.id, fmt::format("\\Gamma_{}", c.x), "GeV", OpKind::particle_width, {}, 1.0, -1};
 }
@@ -263,11 +308,15 @@ const ObservableKind kKinds[] = {
     {R"(BR\({CH}{L}\)\[{N},{N}\]{S})", "BR(B+->K+ee)[q2min,q2max]",
      "binned branching ratio, q2 in GeV^2; append {smear} for resolution; also mumu and B0->K*0",
      false, binned_br},
-    {R"(dBR/dq2\({CH}{L}\)\[{N}\])", "dBR/dq2(B+->K+ee)[q2]",
-     "differential branching ratio [GeV^-2] (also mumu, B0->K*0)", false, differential_br},
+    {R"(dBR/dq2\({CH}{L}\)\[{Q}\])", "dBR/dq2(B+->K+ee)[q2]",
+     "differential branching ratio [GeV^-2] at a q2 or at the scan's axis `q2` (also mumu, "
+     "B0->K*0)",
+     false, differential_br},
+    {R"({R}\[{Q}\])", "RK[q2]", "dBR(mumu)/dBR(ee) at a q2 or at the scan's axis `q2`; also RKstar",
+     false, differential_ratio},
     {R"({R}\[{N},{N}\]{S})", "RK[q2min,q2max]",
      "BR(mumu)/BR(ee) in the bin; {smear} allowed; also RKstar", false, lepton_ratio},
-    {R"((FL|AFB|P5p)\({CH}{L}\)\[{N}(?:,{N})?\]{S})",
+    {R"((FL|AFB|P5p)\({CH}{L}\)\[{Q}(?:,{N})?\]{S})",
      "FL/AFB/P5p(B0->K*0mumu)[q2min,q2max] or [q2]", "angular observables of B0->K*0", false,
      angular},
     {R"(BR\(Bs->{L}\))", "BR(Bs->mumu), BR(Bs->ee)", "time-integrated (untagged) branching ratio",
@@ -276,6 +325,9 @@ const ObservableKind kKinds[] = {
      "BR(B->M {X}) BR({X}->f) x fraction of the peak in the m^2 window ({smear}: Gaussian; no "
      "window: the whole peak); also B0->K*0 and the other decays",
      true, on_shell},
+    {R"(BR\({CH}invisible\)\[{N},{N}\])", "BR(B+->K+invisible)[q2min,q2max]",
+     "BR(B->M {X}(invisible)), pair q2 in the bin, {X} off shell (any width); also B0->K*0", true,
+     off_shell},
     {R"(Gamma_{X})", "Gamma_{X}", "total width of {X} [GeV]", true, particle_width},
     {R"(Gamma_{X}/m_{X})", "Gamma_{X}/m_{X}", "its width over its mass", true, width_over_mass},
     {R"(BR\({X}->{F}\))", "BR({X}->mumu)", "branching ratio of {X} (decays: {F})", true,
@@ -365,7 +417,7 @@ CompiledObservables compile_observables(const std::vector<ObservableSpec>& specs
   };
   for (const ObservableSpec& s : specs) {
     ObservableOp op{s.kind, -1, -1, -1, s.quantity, s.scale, s.bin};
-    if (s.kind == OpKind::on_shell) op.t0 = s.final_state;
+    if (s.kind == OpKind::on_shell || s.kind == OpKind::off_shell) op.t0 = s.final_state;
     if (!s.terms.empty()) op.t0 = index_of(s.terms[0]);
     if (s.terms.size() > 1) op.t1 = index_of(s.terms[1]);
     if (s.terms.size() > 2) op.t2 = index_of(s.terms[2]);

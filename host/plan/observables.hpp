@@ -20,7 +20,7 @@ struct ObservableSpec {
   std::vector<RateTerm> terms;  // the rate terms its op reads, in the op's order (t0, t1, t2)
   double scale = 1.0;
   int quantity = -1;    // see ObservableOp::quantity
-  int final_state = 0;  // on_shell: the decay
+  int final_state = 0;  // on_shell, off_shell: the decay
   Bin bin{};            // on_shell: the m^2 window
 };
 

@@ -10,6 +10,7 @@
 #include "host/config/scan_config.hpp"
 #include "host/model/model_registry.hpp"
 #include "host/plan/chunk_layout.hpp"
+#include "host/plan/derived_params.hpp"
 #include "host/plan/observables.hpp"
 #include "kernels/constraints/constraint_eval.hpp"
 
@@ -37,7 +38,8 @@ struct ScanPlan {
   const ModelInfo* model = nullptr;
   const PhysicsData* physics = nullptr;
   std::vector<Axis> axes;
-  std::vector<double> fixed;                // every parameter of the model; axes override theirs
+  std::vector<double> fixed;  // every parameter of the model; axes and derived ones override theirs
+  std::vector<DerivedParam> derived;        // parameters set by expressions of axes
   std::vector<ObservableSpec> observables;  // the user's first, then those constraints read
   std::size_t n_user_observables = 0;       // how many of them the output shows
   CompiledObservables compiled;
@@ -50,7 +52,9 @@ struct ScanPlan {
   std::vector<std::string> pull_names, pull_labels;
   std::vector<std::string> flag_names;  // by bit index
   int bit_allowed_2s = -1;
-  std::vector<std::string> skipped;  // "name (why)" of the entries the model cannot evaluate
+  std::vector<std::string> chi2_groups;  // names; their chi2_ and delta_chi2_ rows end pull_names
+  Chi2Groups chi2;                       // the kernel's view: rows, SM chi2, improves_ bits
+  std::vector<std::string> skipped;      // "name (why)" of the entries the model cannot evaluate
 
   // Execution layout.
   long long chunk_size = 1 << 16;      // most points per evaluation
@@ -58,11 +62,19 @@ struct ScanPlan {
   ChunkLayout layout{{1}, 1};          // HDF5 chunks = flat ranges the executor hands out
   std::vector<Slab> slabs;             // the flat range split on chunk boundaries
   PoleTableScope pole_scope = PoleTableScope::none;
+  unsigned pole_axes = 0;   // bit a: axis a moves the pole (its parameter or a derived one)
   long long pole_keys = 0;  // distinct pole keys on the grid (product of the pole axes)
   int device = 0;           // GPU index for the CUDA backend
 
   long long total_points() const;
   int flag_words() const { return static_cast<int>((flag_names.size() + 31) / 32); }
+  // Row k of the pull outputs is a chi2 (chi2_G, delta_chi2_G), not a pull_NAME.
+  bool is_chi2_row(std::size_t k) const {
+    return chi2.n > 0 && k >= static_cast<std::size_t>(chi2.first_row);
+  }
+  std::string pull_output_name(std::size_t k) const {
+    return is_chi2_row(k) ? pull_names[k] : "pull_" + pull_names[k];
+  }
 };
 
 // How the plan cuts the grid (MPI ranks and GPUs come later).

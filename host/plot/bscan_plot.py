@@ -3,6 +3,9 @@
 
 Usage: bscan_plot.py FILE.h5 [-o OUT.png|OUT.pdf] [--x NAME] [--y NAME] [--solutions A,B]
                      [--exclusions X,Y] [--select NAME=INDEX ...] [--title T] [--dpi N] [--overwrite]
+       bscan_plot.py FILE.h5 [FILE.h5 ...] --curves OBS[,OBS] [--x NAME] [--data SET] [-o OUT]
+                     (1-D curves of stored observables with a measurement set's data points;
+                     bscan_curves.py)
 
 The input is the HDF5 (netCDF-4/CF) file that `bscan run` writes:
   /<axis>          float64 (n)       one per scanned parameter, a dimension scale; attrs `units`,
@@ -48,14 +51,15 @@ import matplotlib.colors  # noqa: E402
 import matplotlib.mathtext  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-# (1σ, 2σ) colours of the first, second and third solution (paper 000 colour code; darker = later).
-SOLUTION_SHADES = [("#4daf4a", "#ffe14d"), ("#1b7837", "#c9a800"), ("#00441b", "#8c7500")]
-SOLUTION_ALPHA = [1.0, 0.75, 0.75]
+# (1σ, 2σ) colours of the solutions in order (paper 000 colour code, darker = later; then blue).
+SOLUTION_SHADES = [("#4daf4a", "#ffe14d"), ("#1b7837", "#c9a800"), ("#00441b", "#8c7500"),
+                   ("#2166ac", "#92c5de")]
+SOLUTION_ALPHA = [1.0, 0.75, 0.75, 0.6]
 EXCLUSION_COLOR = "0.8"
 EXCLUSION_ALPHA = 0.6
 LINE_STYLES = {"solid", "dashed", "dashdot", "dotted", "-", "--", "-.", ":"}
 PLOT_KEYS = {"title", "x", "y", "solutions", "exclusions", "styles", "colors", "benchmarks",
-             "xlabel", "ylabel"}
+             "xlabel", "ylabel", "label", "curves", "data"}
 FLAG_DATASET = re.compile(r"flags(_\d+)?")
 FORMATS = ("png", "pdf", "svg")
 
@@ -92,7 +96,8 @@ def parse_args(argv):
     """Parse the command line."""
     parser = ArgumentParser(prog="bscan plot", description="Plot solution and exclusion regions "
                             "of a bscan output file.")
-    parser.add_argument("file", help="scan file written by `bscan run`")
+    parser.add_argument("files", nargs="+", metavar="file",
+                        help="scan file written by `bscan run` (several with --curves)")
     parser.add_argument("-o", "--output", help="output image (.png, .pdf or .svg); default FILE.png")
     parser.add_argument("--x", help="axis on the horizontal axis")
     parser.add_argument("--y", help="axis on the vertical axis")
@@ -100,10 +105,14 @@ def parse_args(argv):
     parser.add_argument("--exclusions", help="comma-separated bound/validity names ('' for none)")
     parser.add_argument("--select", action="append", default=[], metavar="NAME=INDEX",
                         help="fix an extra axis to one index (repeatable)")
+    parser.add_argument("--curves", help="comma-separated observables drawn as curves against --x "
+                        "(one panel each)")
+    parser.add_argument("--data", help="measurement set whose data points go on the curves")
     parser.add_argument("--title", help="figure title")
     parser.add_argument("--dpi", type=int, default=150, help="resolution of raster output")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing output")
     args = parser.parse_args(argv)
+    args.file = args.files[0]
     if args.dpi <= 0:
         raise PlotError(f"--dpi must be positive, got {args.dpi}")
     return args
@@ -164,10 +173,10 @@ def plot_table(config):
     if unknown:
         raise PlotError(f"unknown key(s) in [plot]: {', '.join(unknown)} "
                         f"(known: {', '.join(sorted(PLOT_KEYS))})")
-    for key in ("title", "x", "y", "xlabel", "ylabel"):
+    for key in ("title", "x", "y", "xlabel", "ylabel", "label", "data"):
         if key in table:
             check_type(key, table[key], str, "a string")
-    for key in ("solutions", "exclusions"):
+    for key in ("solutions", "exclusions", "curves"):
         if key in table and not (isinstance(table[key], list)
                                  and all(isinstance(v, str) for v in table[key])):
             raise PlotError(f"[plot] {key} must be an array of strings")
@@ -255,11 +264,17 @@ def flag_index(h5):
 
 
 def classify(flags):
-    """Split flag names into anomalies {A: {"1s": flag, "2s": flag}} and exclusions {name: flag}."""
+    """Split flag names into anomalies {A: {"1s": flag, "2s": flag}} and exclusions {name: flag}.
+
+    A chi2 group's `improves_G_2s` (delta chi2 <= -4) is a solution `improves_G` with a 2σ level
+    only."""
     anomalies, exclusions = {}, {}
     for name in flags:
         match = re.fullmatch(r"(solves_)?(.+)_([12]s)", name)
         if name == "allowed_2s":
+            continue
+        if re.fullmatch(r"improves_.+_2s", name):
+            anomalies[name[:-3]] = {"2s": name}
             continue
         if match and match.group(1):
             anomalies.setdefault(match.group(2), {})[match.group(3)] = name
@@ -592,9 +607,62 @@ def make_figure(args, table, view, regions, style, note):
     return fig
 
 
+def run_curves(args):
+    """Curves of observables against one axis from every file, with data points; the path."""
+    import bscan_curves
+    from matplotlib.figure import Figure
+    panels, points, table0, x = None, {}, None, args.x
+    for path in args.files:
+        with open_scan(path) as h5:
+            config = read_config(h5, path)
+            table = plot_table(config)
+            table0 = table0 if table0 is not None else table
+            curves = split_names(args.curves) if args.curves else table.get("curves", [])
+            axes = read_axes(h5, config)
+            x = x or table.get("x") or (axes[0].name if len(axes) == 1 else None)
+            if x is None:
+                raise PlotError(f"{path} has {len(axes)} axes: name the one to draw with --x")
+            label = table.get("label") or os.path.splitext(os.path.basename(path))[0]
+            try:
+                found = [(c, bscan_curves.file_curves(h5, axes, x, c, label)) for c in curves]
+            except bscan_curves.CurveError as err:
+                raise PlotError(str(err)) from err
+            xaxis = next(axis for axis in axes if axis.name == x)
+        panels = found if panels is None else [(c, old + new) for (c, old), (_, new)
+                                               in zip(panels, found)]
+    if not panels:
+        raise PlotError("no curves: give --curves OBS[,OBS] or [plot] curves")
+    data = args.data or table0.get("data")
+    if data:
+        try:
+            constraints = bscan_curves.load_set(data)
+        except bscan_curves.CurveError as err:
+            raise PlotError(str(err)) from err
+        points = {c: bscan_curves.data_points(constraints, c) for c, _ in panels}
+    path, fmt = output_path(args)
+    fig = Figure(figsize=(5 * len(panels), 4.2))
+    axs = bscan_curves.draw(fig, panels, points, table0.get("xlabel") or math_label(xaxis),
+                            lambda c: c)
+    if xaxis.log:
+        for ax in axs:
+            ax.set_xscale("log")
+    fig.suptitle(args.title or table0.get("title") or os.path.basename(args.file))
+    save(fig, path, fmt, args.dpi)
+    return path
+
+
 def run(argv):
     """Read the scan, draw the figure and write it; return the output path."""
     args = parse_args(argv)
+    if args.curves is None:
+        with open_scan(args.file) as h5:
+            if "curves" in plot_table(read_config(h5, args.file)):
+                args.curves = ""
+    if args.curves is not None:
+        return run_curves(args)
+    if len(args.files) > 1:
+        raise PlotError("several files need --curves or [plot] curves (curves of their "
+                        "observables in one figure)")
     with open_scan(args.file) as h5:
         config = read_config(h5, args.file)
         table = plot_table(config)

@@ -12,6 +12,9 @@ namespace bscan {
 
 enum class TermKind : int { binned = 0, differential = 1 };
 
+// RateTerm::q2 of a differential term evaluated at the point's q2 (an axis of the scan).
+inline constexpr double kQ2FromAxis = -1.0;
+
 struct RateTerm {
   Channel channel;
   Lepton lepton;

@@ -10,6 +10,7 @@
 namespace bscan {
 
 inline constexpr int kMaxConstraintOps = 8;
+inline constexpr int kMaxChi2Groups = 16;
 
 enum class ConstraintKind : int { measurement, upper_limit, at_least, at_most, excluded_region };
 
@@ -29,6 +30,17 @@ struct ConstraintOp {
   int pull = -1;                 // index of its pull output, -1: none
   int bit_1s = -1, bit_2s = -1;  // validity conditions use bit_1s only
   bool bound = false;            // enters allowed_2s (bounds and validity conditions)
+  unsigned groups = 0u;          // measurement: bit g adds its pull^2 to chi2 group g
+};
+
+// chi2 per group of measurements (sum of pull^2; a pull without prediction adds nothing), its
+// difference to the SM's (computed once by the plan) and the flag Delta chi2 <= -4 (paper 001's
+// "2 sigma": the point improves on the SM by 4).
+struct Chi2Groups {
+  int n = 0;
+  int first_row = -1;  // rows first_row + 2g (chi2) and + 2g + 1 (delta chi2) of the pull outputs
+  double sm[kMaxChi2Groups] = {};
+  int bit_improves_2s[kMaxChi2Groups] = {};
 };
 
 struct ConstraintResult {
@@ -96,9 +108,11 @@ struct ConstraintStage {
   long long stride;
   float* pulls;
   std::uint32_t* flags;
+  Chi2Groups chi2;
 
   BSCAN_HD void operator()(long long i) const {
     for (int w = 0; w < n_words; ++w) flags[w * stride + i] = 0u;
+    double sum[kMaxChi2Groups] = {};
     bool allowed = true;
     for (int n = 0; n < n_cons; ++n) {
       const ConstraintOp& c = cons[n];
@@ -109,8 +123,17 @@ struct ConstraintStage {
       if (r.pass_1s && c.bit_1s >= 0) set_bit(flags, stride, i, c.bit_1s);
       if (r.pass_2s && c.bit_2s >= 0) set_bit(flags, stride, i, c.bit_2s);
       if (c.bound) allowed = allowed && r.pass_2s;
+      if (!std::isnan(r.pull))
+        for (int g = 0; g < chi2.n; ++g)
+          if (c.groups >> g & 1u) sum[g] += r.pull * r.pull;
     }
     if (allowed && bit_allowed_2s >= 0) set_bit(flags, stride, i, bit_allowed_2s);
+    for (int g = 0; g < chi2.n; ++g) {
+      const double delta = sum[g] - chi2.sm[g];
+      pulls[(chi2.first_row + 2 * g) * stride + i] = static_cast<float>(sum[g]);
+      pulls[(chi2.first_row + 2 * g + 1) * stride + i] = static_cast<float>(delta);
+      if (delta <= -4.0) set_bit(flags, stride, i, chi2.bit_improves_2s[g]);
+    }
   }
 };
 

@@ -9,34 +9,57 @@
 namespace bscan {
 
 inline constexpr int kMaxAxes = 6;
-inline constexpr int kMaxParams = 32;
+inline constexpr int kMaxParams = 40;
 inline constexpr int kMaxTerms = 64;
+inline constexpr int kMaxDerived = 8;
+// The parameter slot of the axis `q2` (differential observables at the point's q2): after every
+// model parameter.
+inline constexpr int kQ2Param = kMaxParams - 1;
 
-// A rectangular grid in C order (last axis fastest) over some of the model's parameters.
+// A rectangular grid in C order (last axis fastest) over some of the model's parameters, with the
+// parameters derived from them: tables over the axes each depends on (host/plan/derived_params).
 struct GridView {
   int n_axes = 0;
   int param[kMaxAxes] = {};
   long long size[kMaxAxes] = {};
   const double* values[kMaxAxes] = {};  // backend memory
-  double fixed[kMaxParams] = {};        // all parameters; axes overwrite theirs
+  double fixed[kMaxParams] = {};        // all parameters; axes and derived ones overwrite theirs
+  unsigned pole_axes = 0;               // bit a: axis a moves the pole (directly or derived)
+  int n_derived = 0;
+  int derived_param[kMaxDerived] = {};
+  unsigned derived_axes[kMaxDerived] = {};         // bit a: the table runs over axis a
+  const double* derived_values[kMaxDerived] = {};  // backend memory, C order over its axes
 };
 
-BSCAN_HD inline void decode_point(const GridView& g, long long flat, double* p) {
-  for (int i = 0; i < kMaxParams; ++i) p[i] = g.fixed[i];
-  for (int a = g.n_axes - 1; a >= 0; --a) {
-    p[g.param[a]] = g.values[a][flat % g.size[a]];
-    flat /= g.size[a];
+// Sets the derived parameters of the grid point with axis indices idx.
+BSCAN_HD inline void apply_derived(const GridView& g, const long long* idx, double* p) {
+  for (int d = 0; d < g.n_derived; ++d) {
+    long long k = 0;
+    for (int a = 0; a < g.n_axes; ++a)
+      if (g.derived_axes[d] >> a & 1u) k = k * g.size[a] + idx[a];
+    p[g.derived_param[d]] = g.derived_values[d][k];
   }
 }
 
-// Mixed-radix index over the axes whose parameter moves the pole; points with equal keys share
-// their stage-1 integrals.
-BSCAN_HD inline long long pole_key(const GridView& g, long long flat, unsigned pole_params) {
+BSCAN_HD inline void decode_point(const GridView& g, long long flat, double* p) {
+  long long idx[kMaxAxes] = {};
+  for (int i = 0; i < kMaxParams; ++i) p[i] = g.fixed[i];
+  for (int a = g.n_axes - 1; a >= 0; --a) {
+    idx[a] = flat % g.size[a];
+    p[g.param[a]] = g.values[a][idx[a]];
+    flat /= g.size[a];
+  }
+  apply_derived(g, idx, p);
+}
+
+// Mixed-radix index over the axes that move the pole; points with equal keys share their stage-1
+// integrals.
+BSCAN_HD inline long long pole_key(const GridView& g, long long flat) {
   long long key = 0, radix = 1;
   for (int a = g.n_axes - 1; a >= 0; --a) {
     const long long idx = flat % g.size[a];
     flat /= g.size[a];
-    if (pole_params >> g.param[a] & 1u) {
+    if (g.pole_axes >> a & 1u) {
       key += idx * radix;
       radix *= g.size[a];
     }
@@ -44,15 +67,19 @@ BSCAN_HD inline long long pole_key(const GridView& g, long long flat, unsigned p
   return key;
 }
 
-// Parameters of a representative point of a pole key.
-BSCAN_HD inline void decode_pole_key(const GridView& g, long long key, unsigned pole_params,
-                                     double* p) {
+// Parameters of the representative point of a pole key: the grid point with that key and index 0
+// on every other axis.
+BSCAN_HD inline void decode_pole_key(const GridView& g, long long key, double* p) {
+  long long idx[kMaxAxes] = {};
   for (int i = 0; i < kMaxParams; ++i) p[i] = g.fixed[i];
   for (int a = g.n_axes - 1; a >= 0; --a) {
-    if (!(pole_params >> g.param[a] & 1u)) continue;
-    p[g.param[a]] = g.values[a][key % g.size[a]];
-    key /= g.size[a];
+    if (g.pole_axes >> a & 1u) {
+      idx[a] = key % g.size[a];
+      key /= g.size[a];
+    }
+    p[g.param[a]] = g.values[a][idx[a]];
   }
+  apply_derived(g, idx, p);
 }
 
 // How an observable is evaluated from a point's rate terms and parameters; the host's observable
@@ -72,6 +99,8 @@ enum class OpKind : int {
   production_br,    // BR(B -> M X), channel in `quantity`
   on_shell,         // BR(B -> M X) BR(X -> f) x fraction of the peak in `bin`; channel in
                     // `quantity`, decay in t0
+  off_shell,        // BR(B -> M X(-> f)) with q2 in `bin`, X off shell; channel in `quantity`,
+                    // decay in t0
 };
 
 struct ObservableOp {
@@ -127,6 +156,9 @@ BSCAN_HD double evaluate_op(const PhysicsInputs& in, const ObservableOp& op, con
                                               static_cast<Decay>(op.t0)) *
                                bin_window(op.bin, pole.M2)
                          : 0.0;
+    case OpKind::off_shell:
+      return off_shell_br<Model>(in, p, pole, static_cast<Channel>(op.quantity),
+                                 static_cast<Decay>(op.t0), op.bin.q2_lo, op.bin.q2_hi);
   }
   return NAN;
 }
@@ -138,12 +170,9 @@ struct TermTable {
   int n = 0, n_binned = 0;
 };
 
-template <class Model>
 struct PoleKeyOf {
   GridView g;
-  BSCAN_HD long long operator()(long long flat) const {
-    return pole_key(g, flat, Model::kPoleParams);
-  }
+  BSCAN_HD long long operator()(long long flat) const { return pole_key(g, flat); }
 };
 
 // Stage 1 for work item (distinct key j, binned term b) -> res[j * n_binned + b].
@@ -158,7 +187,8 @@ struct ResonantStage {
     const long long j = item / tt.n_binned;
     const int b = static_cast<int>(item % tt.n_binned);
     double p[kMaxParams];
-    decode_pole_key(g, keys[j], Model::kPoleParams, p);
+    decode_pole_key(g, keys[j], p);
+    complete_params<Model>(in, p);
     int t = 0;
     while (tt.slot[t] != b) ++t;
     res[item] = term_resonant(in, tt.terms[t], Model::pole(in, p),
@@ -199,10 +229,11 @@ struct PointStage {
   BSCAN_HD void operator()(long long i) const {
     double p[kMaxParams];
     decode_point(g, begin + i, p);
+    complete_params<Model>(in, p);
     const Pole pole = Model::pole(in, p);
     const ResonantIntegrals* row = nullptr;
     if (keys != nullptr) {
-      const long long key = pole_key(g, begin + i, Model::kPoleParams);
+      const long long key = pole_key(g, begin + i);
       long long lo = 0, hi = n_keys - 1;
       while (lo < hi) {
         const long long mid = (lo + hi) / 2;
@@ -217,16 +248,20 @@ struct PointStage {
                                        Model::wc_shifts(in, p, Lepton::mu)};
     double rate[kMaxTerms];
     for (int t = 0; t < tt.n; ++t) {
-      const RateTerm& term = tt.terms[t];
+      RateTerm term = tt.terms[t];
+      Spectral contact = tt.contact[t];
+      if (term.kind == TermKind::differential && term.q2 == kQ2FromAxis) {
+        term.q2 = p[kQ2Param];
+        contact = term_contact(in, term);
+      }
       cplx P{0.0, 0.0};
       if (pole.active && term.kind == TermKind::differential)
         P = cplx{1.0, 0.0} / cplx{term.q2 - pole.M2, pole.gamma};
       const ResonantIntegrals* r = (row != nullptr && tt.slot[t] >= 0) ? row + tt.slot[t] : nullptr;
       const bool interference = in.options.on_shell_interference || term.kind != TermKind::binned ||
                                 !pole_in_bin(pole, term.bin);
-      rate[t] =
-          term_rate(tt.contact[t], r, project(term.channel, shifts[static_cast<int>(term.lepton)]),
-                    term.kind, P, interference);
+      rate[t] = term_rate(contact, r, project(term.channel, shifts[static_cast<int>(term.lepton)]),
+                          term.kind, P, interference);
     }
     for (int o = 0; o < n_ops; ++o)
       out[o * stride + i] = evaluate_op<Model>(in, ops[o], p, pole, rate);

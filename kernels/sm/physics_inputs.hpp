@@ -62,11 +62,16 @@ struct CorrectionTable {
 struct ModelOptions {
   bool photon_width = false;  // Gamma(a -> gamma gamma) in the total width (paper: BR(a->ee) ~ 1)
   bool on_shell_interference = false;  // SM-resonance interference in bins that hold the pole
+  // The vector's normalisation N of C9,10 = g_bs g / N [GeV^-2]; 0: G_F xi_t alpha_e / (sqrt2 pi)
+  // from the physics data (paper 001 quotes -7.7e-10, physics-models.md O9).
+  double vector_norm = 0.0;
 };
 
 struct PhysicsInputs {
   double m_lepton[kLeptons];
   double alpha_em_0;
+  double m_Z;
+  double gev_m2_in_cm3_per_s;  // (hbar c)^2 c: a cross section times velocity, GeV^-2 -> cm^3/s
   SmInputs sm;
   BToKInputs bplus_kplus;
   BToVInputs b0_kstar0;
