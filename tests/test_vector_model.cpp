@@ -1,7 +1,7 @@
 // Model `vector` (paper 001; physics-models.md §B0-B3): widths against their closed forms, the
 // narrow-width identity of the resonant B -> K(*) mu mu excess (§B2: closes only with the
 // longitudinal C_P, C_P' of §B1), B_s -> mu mu without a spike at m_V = M_Bs (§B3), and the kernels
-// against the adaptive reference for widths Gamma_V/m_V from 1e-8 to 0.4.
+// against the adaptive reference for widths Gamma_V/m_V from 1e-8 to 0.5.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -105,7 +105,8 @@ TEST(VectorModel, BsMuMuSeesTheContactInteraction) {
 }
 
 // The kernels against the adaptive reference (contract 1e-6) on a grid that puts the pole below,
-// inside, on the edge of and above the bins, with Gamma_V / m_V from ~1e-8 (muons only) to ~0.4.
+// inside, on the edge of and above the bins, with Gamma_V / m_V from ~1e-8 (muons only) through
+// 1e-6 (g_chi = 6.1e-3) to 0.5 (g_chi = 4.34).
 TEST(VectorModel, GridMatchesReference) {
   const PhysicsInputs& in = test::physics().inputs();
   ScanConfig c;
@@ -114,7 +115,7 @@ TEST(VectorModel, GridMatchesReference) {
   c.smear_non_resonant = true;  // the reference smears everything
   c.options.on_shell_interference = true;
   c.axes = {{"m_V", {0.5, std::sqrt(1.1), 1.8, 2.6, 4.0}, false},
-            {"g_chi", {0.0, 1e-3, 0.3, 2.0}, false}};
+            {"g_chi", {0.0, 1e-3, 6.1e-3, 0.3, 2.0, 4.34}, false}};
   c.observables = {"BR(B+->K+mumu)[1.1,6.0]", "BR(B+->K+ee)[1.1,6.0]{smear}",
                    "BR(B0->K*0mumu)[1.1,6.0]", "BR(B0->K*0mumu)[0.045,1.1]{smear}"};
   const ScanPlan pb = build_plan(c, test::physics());
@@ -125,8 +126,8 @@ TEST(VectorModel, GridMatchesReference) {
   for (long long i = 0; i < n; ++i) {
     double p[VectorModel::kNumParams];
     for (int k = 0; k < VectorModel::kNumParams; ++k) p[k] = pb.fixed[k];
-    p[VectorModel::m_V] = c.axes[0].values[i / 4];
-    p[VectorModel::g_chi] = c.axes[1].values[i % 4];
+    p[VectorModel::m_V] = c.axes[0].values[i / 6];
+    p[VectorModel::g_chi] = c.axes[1].values[i % 6];
     const Pole pole = VectorModel::pole(in, p);
     for (std::size_t o = 0; o < pb.observables.size(); ++o) {
       const RateTerm& t = pb.observables[o].terms[0];
