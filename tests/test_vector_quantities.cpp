@@ -246,3 +246,24 @@ TEST(VectorInvisible, NarrowWidthLimitIsEquation3) {
 
 }  // namespace
 }  // namespace bscan
+
+namespace bscan {
+namespace {
+
+TEST(VectorNormalisation, PaperNormalisationIsAContactC9) {
+  // options.vector_norm = N: a heavy V (m_V = 1 TeV) is the contact C9 = -g_bs g_muV / (N m_V^2)
+  // of the wet model, up to q2 / m_V^2 ~ 1e-5.
+  const double n = -7.7e-10, g_bs = 1e-3, g_muV = 0.7, m_v = 1000.0;
+  const std::vector<std::string> ids = {"BR(B+->K+mumu)[1.1,6.0]", "P5p(B0->K*0mumu)[4.0,6.0]"};
+  const test::ScanRun v =
+      test::run_problem(test::point_plan("vector", {{"m_V", m_v}, {"g_bs", g_bs}, {"g_muV", g_muV}},
+                                         ids, [&](ScanConfig& c) { c.options.vector_norm = n; }));
+  const double c9 = -g_bs * g_muV / (n * m_v * m_v);
+  EXPECT_NEAR(c9, 1.0 / 1.1, 1e-3);  // a sizeable shift, so the test can fail
+  const std::vector<double> w =
+      evaluate_point(find_model("wet"), test::physics(), {{"C9_bsmumu", c9}}, ids);
+  for (std::size_t o = 0; o < ids.size(); ++o) EXPECT_NEAR(v.out[o] / w[o], 1.0, 1e-4) << ids[o];
+}
+
+}  // namespace
+}  // namespace bscan
