@@ -1,7 +1,7 @@
 // B0 -> K*0 l l against independent numbers: the by-hand "Level 1" rate of physics-bkll.md §8.2,
-// flavio 2.7 without its QCD-factorisation correction (the naive factorisation bscan implements),
-// flavio itself (acceptance, with the size of that gap), new-physics terms, and the ALP (paper 000
-// Eq. 3.34, the narrow-width limit).
+// flavio 2.7 without its QCD-factorisation correction (the table switched off), full flavio (with
+// the QCDF table, every bin of the presets and measurement sets), new-physics terms, and the ALP
+// (paper 000 Eq. 3.34, the narrow-width limit).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -12,6 +12,7 @@
 
 #include "host/exec/evaluate_point.hpp"
 #include "kernels/models/alp.hpp"
+#include "kernels/models/wet.hpp"
 #include "test_support.hpp"
 
 namespace bscan {
@@ -34,11 +35,30 @@ double value(const std::string& model, const std::map<std::string, double>& v,
   return evaluate_point(find_model(model), physics(), v, {id})[0];
 }
 
+// An SM observable of `wet` at zero shifts from the kernels' building blocks with the inputs `in`
+// (here: the QCDF table switched off), as the plan's sm_predictions does.
+double sm_value(const PhysicsInputs& in, const std::string& id) {
+  const CompiledObservables c =
+      compile_observables({parse_observable(id, find_model("wet"), SmearingResolutions{}, in)});
+  std::vector<double> rate;
+  for (const RateTerm& t : c.terms)
+    rate.push_back(term_rate(term_contact(in, t), nullptr, DirCouplings{}, t.kind, {}));
+  const std::vector<double> p(WetModel::kNumParams, 0.0);
+  return evaluate_op<WetModel>(in, c.ops[0], p.data(), Pole{}, rate.data());
+}
+
+PhysicsInputs without_qcdf() {
+  PhysicsInputs in = physics().inputs();
+  in.bvll_qcdf.n = 0;
+  return in;
+}
+
 // physics-bkll.md §8.2: Level 1 (C9 + Y, constant C7eff, no flavio corrections) at 4 GeV^2.
 TEST(BvllRate, LevelOneByHand) {
   PhysicsInputs in = physics().inputs();
   const std::vector<double> q2 = {0.0, 30.0}, zero(2 * kCorrectionColumns, 0.0);
   in.corrections = {q2.data(), zero.data(), zero.data(), 2};
+  in.bvll_qcdf.n = 0;  // Level 1: no QCDF either
   const RateTerm t{Channel::B0Kstar0, Lepton::mu, TermKind::differential, {}, 4.0};
   const double dbr =
       term_rate(term_contact(in, t), nullptr, DirCouplings{}, TermKind::differential, {}) /
@@ -51,6 +71,7 @@ TEST(BvllRate, LevelOneAngularCoefficients) {
   PhysicsInputs in = physics().inputs();
   const std::vector<double> q2 = {0.0, 30.0}, zero(2 * kCorrectionColumns, 0.0);
   in.corrections = {q2.data(), zero.data(), zero.data(), 2};
+  in.bvll_qcdf.n = 0;  // Level 1: no QCDF either
   const std::pair<int, double> spec[] = {
       {kJ1s, 3.679268e-21}, {kJ1c, 1.683726e-20}, {kJ2s, 1.223947e-21}, {kJ2c, -1.646346e-20},
       {kJ3, -4.196959e-22}, {kJ4, 4.556207e-21},  {kJ5, -7.261592e-21}, {kJ6s, -3.231018e-21},
@@ -72,6 +93,7 @@ TEST(BvllRate, LevelOneAngularByHand) {
   PhysicsInputs in = physics().inputs();
   const std::vector<double> q2 = {0.0, 30.0}, zero(2 * kCorrectionColumns, 0.0);
   in.corrections = {q2.data(), zero.data(), zero.data(), 2};
+  in.bvll_qcdf.n = 0;  // Level 1: no QCDF either
   auto j = [&](int component) {
     RateTerm t{Channel::B0Kstar0, Lepton::mu, TermKind::differential, {}, 4.0};
     t.component = component;
@@ -90,7 +112,7 @@ TEST(BvllRate, SmMatchesFlavioWithoutQcdf) {
   int n = 0;
   for (const auto& [key, v] : ref().at("sm_no_qcdf").items()) {
     if (key.rfind("BR(B0", 0) != 0 && key.rfind("dBR/dq2(B0", 0) != 0) continue;
-    EXPECT_NEAR(value("wet", {}, bscan_id(key)) / v.get<double>(), 1.0, 2e-4) << key;
+    EXPECT_NEAR(sm_value(without_qcdf(), bscan_id(key)) / v.get<double>(), 1.0, 2e-4) << key;
     ++n;
   }
   EXPECT_GE(n, 25);
@@ -105,23 +127,52 @@ TEST(BvllRate, AngularObservablesMatchFlavioWithoutQcdf) {
     static const std::regex re(R"(^<?(FL|AFB|P5p)>?\(B0->K\*mumu\)(\[.*\])$)");
     if (!std::regex_match(key, m, re)) continue;
     const std::string id = m[1].str() + "(B0->K*0mumu)" + m[2].str();
-    EXPECT_NEAR(value("wet", {}, id), v.get<double>(), 2e-4) << key;
+    EXPECT_NEAR(sm_value(without_qcdf(), id), v.get<double>(), 2e-4) << key;
     ++n;
   }
   EXPECT_EQ(n, 18);
 }
 
-// Issue acceptance against full flavio: [1.1, 6] within 3 %, [0.045, 1.1] within 8 % (flavio's
-// QCDF correction, which naive factorisation leaves out, is -0.8 % and +4.9 % there).
-TEST(BvllRate, SmAcceptanceAgainstFlavio) {
-  EXPECT_NEAR(value("wet", {}, "BR(B0->K*0mumu)[1.1,6.0]") / 2.2950e-7, 1.0, 0.03);
-  EXPECT_NEAR(value("wet", {}, "BR(B0->K*0mumu)[0.045,1.1]") / 1.1879e-7, 1.0, 0.08);
+// With flavio's QCDF table (data/sm/flavio-qcdf-bvll.csv): full flavio 2.7, every BR and dBR/dq2
+// of the 'sm' block within 3e-4 and F_L, A_FB, P5' within 3e-4 absolute (the no-QCDF agreement
+// plus the table's 1e-6), and every bin of the presets and measurement sets
+// (flavio_reference_bvll_bins.json) within the same, except 5e-4 for the angular observables of
+// the electron bin [0.0004, 0.05] (photon pole; flavio's own bin integral converges to ~1e-4
+// there). Issue 9 asks 2 % and 0.01.
+TEST(BvllRate, SmMatchesFullFlavio) {
+  int n = 0;
+  for (const auto& [key, v] : ref().at("sm").items()) {
+    std::smatch m;
+    static const std::regex angular(R"(^<?(FL|AFB|P5p)>?\(B0->K\*mumu\)(\[.*\])$)");
+    if (std::regex_match(key, m, angular)) {
+      EXPECT_NEAR(value("wet", {}, m[1].str() + "(B0->K*0mumu)" + m[2].str()), v.get<double>(),
+                  3e-4)
+          << key;
+      ++n;
+    } else if (key.rfind("BR(B0", 0) == 0 || key.rfind("dBR/dq2(B0", 0) == 0) {
+      EXPECT_NEAR(value("wet", {}, bscan_id(key)) / v.get<double>(), 1.0, 3e-4) << key;
+      ++n;
+    }
+  }
+  EXPECT_GE(n, 43);
+  const nlohmann::json bins = test::load_json("flavio_reference_bvll_bins.json").at("sm");
+  for (const auto& [key, v] : bins.items()) {
+    std::smatch m;
+    static const std::regex angular(R"(^<(FL|AFB|P5p)>\(B0->K\*(ee|mumu)\)(\[.*\])$)");
+    if (std::regex_match(key, m, angular))
+      EXPECT_NEAR(value("wet", {}, m[1].str() + "(B0->K*0" + m[2].str() + ")" + m[3].str()),
+                  v.get<double>(), m[3].str() == "[0.0004,0.05]" ? 5e-4 : 3e-4)
+          << key;
+    else
+      EXPECT_NEAR(value("wet", {}, key) / v.get<double>(), 1.0, 3e-4) << key;
+  }
+  EXPECT_EQ(bins.size(), 92u);
 }
 
 // Terms linear and quadratic in one coefficient (-v, 0, +v), against full flavio: C_P, C_P', C_S,
-// C_S' within 1 %, C9, C10 and primes within 3 % for q2 >= 1.1 GeV^2 (flavio's SM-only QCDF table
-// shifts the SM amplitudes they interfere with; below 1.1 GeV^2 the C9 interference differs by up
-// to 4 %, the size of that correction, and is not compared). Only terms >= 1e-3 of the SM rate.
+// C_S' within 1 %, C9, C10 and primes within 0.2 % at every q2 (with the QCDF table the SM
+// amplitudes they interfere with are flavio's; without it the C9 interference was off by up to 4 %
+// below 1.1 GeV^2). Only terms >= 1e-3 of the SM rate.
 TEST(BvllRate, NewPhysicsTermsMatchFlavio) {
   std::map<std::string, std::map<double, nlohmann::json>> pts;
   for (const auto& p : ref().at("wet")) {
@@ -135,9 +186,6 @@ TEST(BvllRate, NewPhysicsTermsMatchFlavio) {
     const bool scalar = name.rfind("CS", 0) == 0 || name.rfind("CP", 0) == 0;
     for (const auto& [key, fp_json] : by_v.rbegin()->second.items()) {
       if (key.rfind("BR(B0", 0) != 0 && key.rfind("dBR", 0) != 0) continue;
-      const bool low_q2 =
-          key.find("[0.045,1.1]") != std::string::npos || key.find("[2.0]") != std::string::npos;
-      if (low_q2 && !scalar) continue;
       const double sm = ref().at("sm").at(key).get<double>();
       const double fp = fp_json.get<double>(), fm = by_v.begin()->second.at(key).get<double>();
       const std::string id = bscan_id(key);
@@ -145,7 +193,7 @@ TEST(BvllRate, NewPhysicsTermsMatchFlavio) {
       const double b0 = value("wet", {}, id);
       const double lin_f = (fp - fm) / 2, quad_f = (fp + fm) / 2 - sm;
       const double lin_b = (bp - bm) / 2, quad_b = (bp + bm) / 2 - b0;
-      const double tol = scalar ? 0.01 : 0.03;
+      const double tol = scalar ? 0.01 : 0.002;
       if (std::fabs(lin_f) > 1e-3 * sm) {
         EXPECT_NEAR(lin_b / lin_f, 1.0, tol) << name << " linear, " << key;
         ++checked;

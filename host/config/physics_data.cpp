@@ -56,11 +56,12 @@ class TomlReader {
   std::filesystem::path file_;
 };
 
-// Reads the corrections table: '#' comment lines, one header line, then q2 and 8 columns per row.
-void read_corrections_csv(const std::filesystem::path& file, std::vector<double>& q2,
-                          std::vector<double>& y) {
+// Reads a table of q2 nodes: '#' comment lines, one header line, then q2 and `columns` values per
+// row.
+void read_q2_table(const std::filesystem::path& file, int columns, std::vector<double>& q2,
+                   std::vector<double>& y) {
   std::ifstream in(file);
-  if (!in) throw InputError(fmt::format("cannot open SM correction table '{}'", file.string()));
+  if (!in) throw InputError(fmt::format("cannot open the table '{}'", file.string()));
   std::string line;
   bool header_seen = false;
   while (std::getline(in, line)) {
@@ -73,9 +74,9 @@ void read_corrections_csv(const std::filesystem::path& file, std::vector<double>
     std::string cell;
     std::vector<double> row;
     while (std::getline(ss, cell, ',')) row.push_back(std::stod(cell));
-    if (row.size() != 1 + kCorrectionColumns)
+    if (row.size() != static_cast<std::size_t>(1 + columns))
       throw InputError(fmt::format("{}: row '{}' has {} columns, expected {}", file.string(), line,
-                                   row.size(), 1 + kCorrectionColumns));
+                                   row.size(), 1 + columns));
     if (!q2.empty() && row[0] <= q2.back())
       throw InputError(fmt::format("{}: q2 nodes must increase (at {})", file.string(), row[0]));
     q2.push_back(row[0]);
@@ -122,12 +123,16 @@ PhysicsData::PhysicsData(PhysicsData&& other) noexcept
       path_(std::move(other.path_)),
       q2_(std::move(other.q2_)),
       y_(std::move(other.y_)),
-      y2_(std::move(other.y2_)) {
+      y2_(std::move(other.y2_)),
+      qcdf_q2_(std::move(other.qcdf_q2_)),
+      qcdf_y_(std::move(other.qcdf_y_)) {
   bind_tables();
 }
 
 void PhysicsData::bind_tables() {
   inputs_.corrections = {q2_.data(), y_.data(), y2_.data(), static_cast<int>(q2_.size())};
+  inputs_.bvll_qcdf = {qcdf_q2_.data(), qcdf_y_.data(), static_cast<int>(qcdf_q2_.size()),
+                       inputs_.bvll_qcdf.q2_cut};
 }
 
 PhysicsData load_physics_data(const std::filesystem::path& toml_file) {
@@ -208,8 +213,11 @@ PhysicsData load_physics_data(const std::filesystem::path& toml_file) {
            r.number("mixing.B4"),
            r.number("mixing.hbar")};
   const std::filesystem::path table = toml_file.parent_path() / r.string("sm_corrections.file");
-  read_corrections_csv(table, d.q2_, d.y_);
+  read_q2_table(table, kCorrectionColumns, d.q2_, d.y_);
   d.y2_ = natural_spline_second_derivatives(d.q2_, d.y_, kCorrectionColumns);
+  read_q2_table(toml_file.parent_path() / r.string("bvll_qcdf.file"), kQcdfColumns, d.qcdf_q2_,
+                d.qcdf_y_);
+  in.bvll_qcdf.q2_cut = r.number("bvll_qcdf.q2_cut");
   d.bind_tables();
   return d;
 }

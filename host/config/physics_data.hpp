@@ -17,6 +17,8 @@ class PhysicsData {
   const std::vector<double>& table_q2() const { return q2_; }
   const std::vector<double>& table_values() const { return y_; }
   const std::vector<double>& table_second_derivatives() const { return y2_; }
+  const std::vector<double>& qcdf_q2() const { return qcdf_q2_; }
+  const std::vector<double>& qcdf_values() const { return qcdf_y_; }
 
   PhysicsData() = default;
   PhysicsData(const PhysicsData&) = delete;
@@ -31,6 +33,7 @@ class PhysicsData {
   std::string name_;
   std::filesystem::path path_;
   std::vector<double> q2_, y_, y2_;
+  std::vector<double> qcdf_q2_, qcdf_y_;
 };
 
 // Throws InputError naming the file and the key when something is missing or malformed.

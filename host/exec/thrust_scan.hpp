@@ -46,6 +46,10 @@ class ThrustScan {
     y_ = Vec<double>(ph.table_values().begin(), ph.table_values().end());
     y2_ = Vec<double>(ph.table_second_derivatives().begin(), ph.table_second_derivatives().end());
     in_.corrections = {raw(q2_), raw(y_), raw(y2_), static_cast<int>(q2_.size())};
+    qcdf_q2_ = Vec<double>(ph.qcdf_q2().begin(), ph.qcdf_q2().end());
+    qcdf_y_ = Vec<double>(ph.qcdf_values().begin(), ph.qcdf_values().end());
+    in_.bvll_qcdf.q2 = raw(qcdf_q2_);
+    in_.bvll_qcdf.y = raw(qcdf_y_);
     g_.n_axes = static_cast<int>(pb.axes.size());
     for (std::size_t a = 0; a < pb.axes.size(); ++a) {
       axis_values_[a] = Vec<double>(pb.axes[a].values.begin(), pb.axes[a].values.end());
@@ -186,7 +190,7 @@ class ThrustScan {
   TermTable tt_{};
   Chi2Groups chi2_{};
   int n_ops_ = 0, n_pulls_ = 0, n_words_ = 0, bit_allowed_ = -1;
-  Vec<double> q2_, y_, y2_;
+  Vec<double> q2_, y_, y2_, qcdf_q2_, qcdf_y_;
   Vec<double> axis_values_[kMaxAxes];
   Vec<double> derived_values_[kMaxDerived];
   Vec<RateTerm> terms_;

@@ -8,6 +8,7 @@
 
 #include "kernels/channels/spectral.hpp"
 #include "kernels/sm/bvll_form_factors.hpp"
+#include "kernels/sm/bvll_qcdf.hpp"
 #include "kernels/sm/kinematics.hpp"
 #include "kernels/sm/sm_wilson_coefficients.hpp"
 
@@ -176,19 +177,22 @@ BSCAN_HD inline Spectral bvll_spectral(const PhysicsInputs& in, const BToVInputs
   const cplx Y = with_vector ? charm_loop_Y(in.sm, q2) : cplx{};
   const cplx C10{in.sm.C10, 0.0};
   for (int mode = 0; mode < 2; ++mode) {
-    cplx C9{0.0, 0.0}, C7p{0.0, 0.0}, C7m{0.0, 0.0};
+    cplx C9{0.0, 0.0}, C7perp{0.0, 0.0}, C7par{0.0, 0.0}, C70{0.0, 0.0};
     if (with_vector) {
       const EffectiveC79 c79 = sm_effective_c79(in, q2, mode == 1, Y);
+      cplx qcdf[3];  // QCDF: a C7-like shift per transversity amplitude (bvll_qcdf.hpp)
+      bvll_qcdf_shifts(in.bvll_qcdf, mode == 1, q2, qcdf);
       C9 = c79.C9;
-      C7p = c79.C7 + cplx{in.sm.C7peff, 0.0};
-      C7m = c79.C7 - cplx{in.sm.C7peff, 0.0};
+      C7perp = c79.C7 + cplx{in.sm.C7peff, 0.0} + qcdf[0];
+      C7par = c79.C7 - cplx{in.sm.C7peff, 0.0} + qcdf[1];
+      C70 = c79.C7 - cplx{in.sm.C7peff, 0.0} + qcdf[2];
     }
-    const cplx A0[kA] = {pre_perp * (C9 - C10) + c7_perp * C7p,
-                         pre_perp * (C9 + C10) + c7_perp * C7p,
-                         pre_par * (C9 - C10) + c7_par * C7m,
-                         pre_par * (C9 + C10) + c7_par * C7m,
-                         pre_0 * (C9 - C10) + c7_0 * C7m,
-                         pre_0 * (C9 + C10) + c7_0 * C7m,
+    const cplx A0[kA] = {pre_perp * (C9 - C10) + c7_perp * C7perp,
+                         pre_perp * (C9 + C10) + c7_perp * C7perp,
+                         pre_par * (C9 - C10) + c7_par * C7par,
+                         pre_par * (C9 + C10) + c7_par * C7par,
+                         pre_0 * (C9 - C10) + c7_0 * C70,
+                         pre_0 * (C9 + C10) + c7_0 * C70,
                          pre_t * C10,
                          {0.0, 0.0}};
     double s = 0.0;

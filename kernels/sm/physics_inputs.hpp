@@ -57,6 +57,17 @@ struct CorrectionTable {
   int n = 0;
 };
 
+// flavio's QCD-factorisation correction to B -> K* l l (spectator scattering, weak annihilation,
+// O8; SM coefficients) as transversity-dependent shifts dC7_X(q2), X = perp, par, 0, linear between
+// the nodes, zero for q2 >= q2_cut (data/sm/flavio-qcdf-bvll.csv). n = 0: no correction.
+inline constexpr int kQcdfColumns = 12;  // re/im of dC7perp, dC7par, dC70, then the *bar ones
+struct QcdfTable {
+  const double* q2 = nullptr;  // n nodes, increasing
+  const double* y = nullptr;   // n x kQcdfColumns values
+  int n = 0;
+  double q2_cut = 0.0;
+};
+
 // Switches for choices paper 000 leaves unstated (physics-models.md O4); defaults = the paper's
 // reading, set by the scan config's [options] table.
 struct ModelOptions {
@@ -77,6 +88,7 @@ struct PhysicsInputs {
   BToVInputs b0_kstar0;
   BsInputs bs;
   CorrectionTable corrections;
+  QcdfTable bvll_qcdf;
   ModelOptions options;
 };
 

@@ -10,9 +10,14 @@ flavio is never needed to build or test bscan):
   data/sm/flavio-wceff-corrections.csv  q^2-dependent corrections dC7, dC9 to the
                                         SM effective coefficients (b->s and CP-conjugate)
   data/sm/flavio-sm-constants.txt       the SM constants behind that table
+  data/sm/flavio-qcdf-bvll.csv          flavio's QCDF correction to the B0 -> K*0 l l amplitudes
+                                        (spectator scattering, weak annihilation, O8) as
+                                        transversity-dependent shifts dC7_X(q^2), both CP modes
   tests/data/flavio_reference.json      SM and WET reference observables for B -> K l l
   tests/data/flavio_reference_bvll.json SM (with and without QCDF spectator scattering), WET and
                                         ALP reference observables for B0 -> K*0 l l and Bs -> l l
+  tests/data/flavio_reference_bvll_bins.json  full-flavio SM BR, FL, AFB, P5' of B0 -> K*0 l l in
+                                        every bin of bscan's presets and measurement sets
 
 See tests/flavio/README.md for the exact content of each file.
 The physics conventions are those of shared/physics/physics-bkll.md (sections 4.2-4.5).
@@ -41,6 +46,8 @@ WCEFF_CSV = os.path.join(REPO_ROOT, "data", "sm", "flavio-wceff-corrections.csv"
 SM_CONSTANTS = os.path.join(REPO_ROOT, "data", "sm", "flavio-sm-constants.txt")
 REFERENCE_JSON = os.path.join(REPO_ROOT, "tests", "data", "flavio_reference.json")
 REFERENCE_BVLL_JSON = os.path.join(REPO_ROOT, "tests", "data", "flavio_reference_bvll.json")
+QCDF_CSV = os.path.join(REPO_ROOT, "data", "sm", "flavio-qcdf-bvll.csv")
+BVLL_BINS_JSON = os.path.join(REPO_ROOT, "tests", "data", "flavio_reference_bvll_bins.json")
 
 SCALE = 4.8  # GeV; flavio's renormalisation scale for B -> P l l (config 'bpll')
 B, P, LEP = "B+", "K+", "mu"  # the corrections are lepton universal in the SM
@@ -696,12 +703,153 @@ def write_reference_bvll_json(path=REFERENCE_BVLL_JSON):
     return data
 
 
+# ---------------------------------------------------------------- QCDF table (B0 -> K*0 l l)
+#
+# flavio adds to the naive-factorisation helicity amplitudes the auxiliary quantity
+# 'B0->K*0ll spectator scattering' (default implementation 'QCDF interpolated', SM coefficients
+# only, zero for q2 >= 8.9; bvll.amplitudes.get_ss). bscan stores it as the shift of C7 in each
+# transversity amplitude that gives the same change, A_X += c7_X dC7_X:
+#   dH+ - dH- = N 2i mb sqrt(lam) T1 / q2 dC7_perp,  dH+ + dH- = -N 2i mb (mB^2 - mV^2) T2 / q2 dC7_par,
+#   dH0 = N 4i mB mV mb T23 / (sqrt(q2) (mB + mV)) dC7_0,
+# N = flavio's prefactor (conjugated parameters for the CP-conjugate mode), mb = m_b(4.8). The
+# shift is independent of C9, C10, C_S, C_P: new physics there leaves it unchanged, as in flavio.
+QCDF_CUT = 8.9
+
+
+def qcdf_grid():
+    """The nodes of flavio-wceff-corrections.csv up to the cut (linear interpolation between)."""
+    low = [1e-6, 1e-5, 1e-4, 1e-3, 0.005, 0.01, 0.02, 0.03, 0.04]
+    return low + [round(0.05 * k, 10) for k in range(1, 179)]  # 0.05 ... 8.90
+
+
+def qcdf_c7_coefficients(obs, q2, bar):
+    """flavio's coefficients of dC7_perp, dC7_par, dC7_0 in (H+ - H-), (H+ + H-), H0."""
+    from flavio.physics.bdecays.common import lambda_K
+    ff = obs.ff(q2)
+    mB, mV, mb = obs.mB, obs.mV, obs.mb
+    N = obs.prefactor_conjugate if bar else obs.prefactor
+    sl = math.sqrt(lambda_K(mB**2, mV**2, q2))
+    return (N * 2j * mb * sl * ff["T1"] / q2, -N * 2j * mb * (mB**2 - mV**2) * ff["T2"] / q2,
+            N * 4j * mB * mV * mb * ff["T23"] / (math.sqrt(q2) * (mB + mV)))
+
+
+def qcdf_dh(q2, par, bar):
+    """flavio's correction; at the cut itself its left limit (the consumer applies the cut)."""
+    from flavio.physics.bdecays.bvll import amplitudes, qcdf_interpolate
+    if q2 >= QCDF_CUT:
+        return qcdf_interpolate.helicity_amps_qcdf(q2, par, "B0", "K*0", cp_conjugate=bar)
+    return amplitudes.get_ss(q2, flavio.WilsonCoefficients(), par, "B0", "K*0", cp_conjugate=bar)
+
+
+def qcdf_rows():
+    from flavio.physics.bdecays.bvll import observables as bvobs
+    par = central_parameters()
+    obs = bvobs.BVllObservable("B0", "K*0", "mu", flavio.WilsonCoefficients(), par)
+    rows = []
+    for q2 in qcdf_grid():
+        row = [q2]
+        for bar in (False, True):
+            dh = qcdf_dh(q2, par, bar)
+            cp, cl, c0 = qcdf_c7_coefficients(obs, q2, bar)
+            hp, hm, h0 = dh[("pl", "V")], dh[("mi", "V")], dh[("0", "V")]
+            row += [(hp - hm) / cp, (hp + hm) / cl, h0 / c0]
+        rows.append(row)
+    return rows, obs
+
+
+def check_qcdf_rows(rows, obs):
+    """Naive factorisation + the linearly interpolated table, substituted for flavio's own
+    correction inside flavio, reproduces flavio's SM dBR/dq2 (relative), FL and P5' (absolute)."""
+    import numpy as np
+    from flavio.physics.bdecays.bvll import observables as bvobs
+    q = np.array([r[0] for r in rows])
+    y = np.array([[c for z in r[1:] for c in (z.real, z.imag)] for r in rows])
+
+    def table(q2, wc_obj, par, B_, V_, cp_conjugate):
+        if q2 >= QCDF_CUT:
+            return {("0", "V"): 0, ("pl", "V"): 0, ("mi", "V"): 0}
+        v = [np.interp(q2, q, y[:, k]) for k in range(12)]
+        off = 6 if cp_conjugate else 0
+        d = [complex(v[off + 2 * i], v[off + 2 * i + 1]) for i in range(3)]
+        cp, cl, c0 = qcdf_c7_coefficients(obs, q2, cp_conjugate)
+        a, b = d[0] * cp, d[1] * cl
+        return {("pl", "V"): (a + b) / 2, ("mi", "V"): (b - a) / 2, ("0", "V"): d[2] * c0}
+
+    points = [("mu", q2) for q2 in (0.05, 0.1234, 0.777, 1.55, 3.3, 4.71, 7.35, 8.88)]
+    points += [("e", q2) for q2 in (7e-5, 0.0013, 0.03, 0.3)]
+
+    def values():
+        return [flavio.sm_prediction(f"{o}(B0->K*{l}{l})", q2=q2)
+                for l, q2 in points for o in ("dBR/dq2", "FL", "P5p")]
+    ref = values()
+    saved, bvobs.get_ss = bvobs.get_ss, table
+    try:
+        new = values()
+    finally:
+        bvobs.get_ss = saved
+    worst = max(abs(b / a - 1) if k % 3 == 0 else abs(b - a)
+                for k, (a, b) in enumerate(zip(ref, new)))
+    if worst > 1e-4:
+        raise SystemExit(f"QCDF table does not reproduce flavio: worst deviation {worst:.2e}")
+    return worst
+
+
+def write_qcdf_table(path=QCDF_CSV):
+    rows, obs = qcdf_rows()
+    worst = check_qcdf_rows(rows, obs)
+    header = ["q2"] + [f"{p}_dC7{x}{s}" for s in ("", "bar") for x in ("perp", "par", "0")
+                       for p in ("re", "im")]
+    with open(path, "w", newline="\n") as f:
+        f.write(f"# flavio {flavio_version()} QCDF correction to B0->K*0 l l ('B0->K*0ll spectator "
+                "scattering', implementation 'QCDF interpolated', SM coefficients, central parameters)\n")
+        f.write("# as transversity-dependent shifts of C7eff: A_X^{L,R} += c7_X dC7_X (X = perp, par, 0; "
+                "*bar: CP-conjugate mode, conjugate_par); linear interpolation; zero for q2 >= 8.9\n")
+        f.write(f"# generated by tests/flavio/generate_reference.py --only qcdf; NF + this table "
+                f"reproduces flavio's SM dBR/dq2, FL, P5' to {worst:.1e}\n")
+        f.write(",".join(header) + "\n")
+        for r in rows:
+            vals = [r[0]] + [c for z in r[1:] for c in (z.real, z.imag)]
+            f.write(",".join(repr(float(v)) for v in vals) + "\n")
+    return rows, worst
+
+
+# ---------------------------------------------------------------- SM B0 -> K*0 l l in every bin
+# the bins of data/presets/*.toml and data/measurements/*.toml below the charmonium region
+# (issue 9 item 3: bscan with QCDF against full flavio, BR within 2 %, FL, AFB, P5' within 0.01)
+KSTAR_ACCEPTANCE_BINS = {
+    "mu": [(0.045, 1.1), (0.05, 0.15), (0.1, 0.98), (0.1, 1.1), (1.0, 2.0), (1.1, 2.5), (1.1, 6.0),
+           (2.0, 4.0), (2.0, 4.3), (2.5, 4.0), (4.0, 6.0), (4.3, 6.0), (6.0, 8.0), (0.1, 8.0)],
+    "e": [(0.0004, 0.05), (0.05, 0.15), (0.25, 0.4), (0.4, 0.7), (0.7, 1.0), (0.045, 1.1),
+          (0.1, 1.1), (1.1, 6.0), (0.1, 8.0)],
+}
+
+
+def write_bvll_bins_json(path=BVLL_BINS_JSON):
+    obs = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # QCDF "not to be trusted above 6 GeV^2"
+        for lep, bins in KSTAR_ACCEPTANCE_BINS.items():
+            mode = kstar_mode(lep)
+            for a, b in bins:
+                obs[kstar_br_key(lep, a, b)] = flavio.sm_prediction(f"<dBR/dq2>({mode})", a, b) * (b - a)
+                for o in ("FL", "AFB", "P5p"):
+                    obs[bin_key(f"<{o}>({mode})", a, b)] = flavio.sm_prediction(f"<{o}>({mode})", a, b)
+    data = {"flavio_version": flavio_version(), "generated": datetime.date.today().isoformat(),
+            "conventions": "flavio.sm_prediction, default parameters (central values), QCDF included; "
+                           "BR(B0->K*0ll)[a,b] = '<dBR/dq2>'(a,b) * (b - a)",
+            "sm": obs}
+    with open(path, "w", newline="\n") as f:
+        json.dump(data, f, indent=1)
+        f.write("\n")
+    return obs
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=("wceff", "constants", "json", "bvll"), action="append",
+    parser.add_argument("--only", choices=("wceff", "constants", "json", "bvll", "qcdf", "bvll_bins"), action="append",
                         help="generate only this output (repeatable); default: all")
     args = parser.parse_args(argv)
-    todo = args.only or ["wceff", "constants", "json", "bvll"]
+    todo = args.only or ["wceff", "constants", "json", "bvll", "qcdf", "bvll_bins"]
     print(f"flavio {flavio_version()}", file=sys.stderr)
     if "wceff" in todo:
         rows, failures = write_wceff_corrections()
@@ -714,6 +862,12 @@ def main(argv=None):
     if "json" in todo:
         write_reference_json()
         print(f"wrote {REFERENCE_JSON}", file=sys.stderr)
+    if "qcdf" in todo:
+        rows, worst = write_qcdf_table()
+        print(f"wrote {QCDF_CSV}: {len(rows)} nodes, flavio reproduced to {worst:.1e}", file=sys.stderr)
+    if "bvll_bins" in todo:
+        obs = write_bvll_bins_json()
+        print(f"wrote {BVLL_BINS_JSON}: {len(obs)} values", file=sys.stderr)
     if "bvll" in todo:
         write_reference_bvll_json()
         print(f"wrote {REFERENCE_BVLL_JSON}", file=sys.stderr)

@@ -185,6 +185,7 @@ double kstar_mode_density(const ChannelContext& c, const Q2Point& pt, const Shif
   w.C10p = 0.5 * (np[1] - np[3]);
   w.CS_minus = np[4];
   w.CP_minus = np[5];
+  bvll::qcdf_shifts(c.in, cp_conjugate, q2, w.qcdf);
   const Complex xi = cp_conjugate ? std::conj(to_std(sm.xi_t)) : to_std(sm.xi_t);
   return bvll::mode_density(c.in, c.lepton, q2, pt.above_min, pt.below_max, w, xi);
 }

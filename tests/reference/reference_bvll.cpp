@@ -43,6 +43,24 @@ FormFactors form_factors(const BToVInputs& ch, double q2) {
   return f;
 }
 
+void qcdf_shifts(const PhysicsInputs& in, bool cp_conjugate, double q2, Complex out[3]) {
+  const QcdfTable& t = in.bvll_qcdf;
+  for (int k = 0; k < 3; ++k) out[k] = 0.0;
+  if (t.n == 0 || q2 >= t.q2_cut) return;
+  const double* end = t.q2 + t.n;
+  const double* hi = std::upper_bound(t.q2, end, q2);  // first node above q2
+  if (hi == t.q2) hi = t.q2 + 1;                       // below the table: its first value
+  if (hi == end) hi = end - 1;
+  const long j = hi - t.q2;
+  const double w = std::clamp((q2 - t.q2[j - 1]) / (t.q2[j] - t.q2[j - 1]), 0.0, 1.0);
+  const int off = cp_conjugate ? 6 : 0;
+  for (int k = 0; k < 3; ++k) {
+    const double* a = t.y + (j - 1) * kQcdfColumns + off + 2 * k;
+    const double* b = t.y + j * kQcdfColumns + off + 2 * k;
+    out[k] = Complex((1.0 - w) * a[0] + w * b[0], (1.0 - w) * a[1] + w * b[1]);
+  }
+}
+
 double mode_density(const PhysicsInputs& in, Lepton lepton, double q2, double above_min,
                     double below_max, const Coefficients& c, Complex xi) {
   if (!(above_min > 0.0) || below_max < 0.0) return 0.0;
@@ -59,18 +77,20 @@ double mode_density(const PhysicsInputs& in, Lepton lepton, double q2, double ab
 
   const Complex v_p = c.C9 + c.C9p, v_m = c.C9 - c.C9p;
   const Complex a_p = c.C10 + c.C10p, a_m = c.C10 - c.C10p;
-  const Complex t7_p = c.C7 + c.C7p, t7_m = c.C7 - c.C7p;
+  // C7 of the perp (H+ - H-), par (H+ + H-) and 0 amplitudes, each with its QCDF shift.
+  const Complex t7_p = c.C7 + c.C7p + c.qcdf[0], t7_par = c.C7 - c.C7p + c.qcdf[1];
+  const Complex t7_0 = c.C7 - c.C7p + c.qcdf[2];
   // Helicity amplitudes [flavio angular.py helicity_amps_v, mqh = m_b, mql = 0, ml1 = ml2 = m;
   // wc['s'], wc['p'] = m_b C_S, m_b C_P (get_wceff), so (s - sp)/(mqh + mql) = C_S - C_S'].
   const Complex H0V =
-      N * (4.0 * I * mB * mV) / (sq * (mB + mV)) * (v_m * (mB + mV) * ff.A12 + mb * t7_m * ff.T23);
+      N * (4.0 * I * mB * mV) / (sq * (mB + mV)) * (v_m * (mB + mV) * ff.A12 + mb * t7_0 * ff.T23);
   const Complex H0A = N * 4.0 * I * mB * mV / sq * a_m * ff.A12;
   Complex HV[2], HA[2];  // [0]: +, [1]: -
   for (int h = 0; h < 2; ++h) {
     const double s = h == 0 ? 1.0 : -1.0;
     HV[h] = N * (I / (2.0 * (mB + mV)) *
                      (s * v_p * sqlaB * ff.V - (mB + mV) * (mB + mV) * v_m * ff.A1) +
-                 I * mb / q2 * (s * t7_p * sqlaB * ff.T1 - t7_m * (mB * mB - mV * mV) * ff.T2));
+                 I * mb / q2 * (s * t7_p * sqlaB * ff.T1 - t7_par * (mB * mB - mV * mV) * ff.T2));
     HA[h] = N * (I / (2.0 * (mB + mV)) *
                  (s * a_p * sqlaB * ff.V - (mB + mV) * (mB + mV) * a_m * ff.A1));
   }

@@ -24,7 +24,12 @@ FormFactors form_factors(const BToVInputs& ch, double q2);
 // differences C_S - C_S', C_P - C_P' enter B -> K*).
 struct Coefficients {
   Complex C7, C7p, C9, C9p, C10, C10p, CS_minus, CP_minus;
+  Complex qcdf[3] = {};  // QCDF: shifts of C7 (+ C7' or - C7') in the perp, par and 0 amplitudes
 };
+
+// flavio's QCDF shifts of one CP mode at q2 (the table of in.bvll_qcdf, linear in q2, zero from
+// its cut on), written independently of the kernels' lookup.
+void qcdf_shifts(const PhysicsInputs& in, bool cp_conjugate, double q2, Complex out[3]);
 
 // dGamma/dq2 [GeV^-1] of one CP mode at q2 = 4 m_l^2 + above_min = q2_max - below_max (the
 // distances passed exactly); xi is V_tb V_ts^* of the mode (conjugated for the CP conjugate).
