@@ -18,6 +18,8 @@ flavio is never needed to build or test bscan):
                                         ALP reference observables for B0 -> K*0 l l and Bs -> l l
   tests/data/flavio_reference_bvll_bins.json  full-flavio SM BR, FL, AFB, P5' of B0 -> K*0 l l in
                                         every bin of bscan's presets and measurement sets
+  tests/data/flavio_reference_vector_q2.json  paper 001's light vector at fixed q2: flavio with the
+                                        constant (complex) C9, C10, C_P, C_P' the vector gives there
 
 See tests/flavio/README.md for the exact content of each file.
 The physics conventions are those of shared/physics/physics-bkll.md (sections 4.2-4.5).
@@ -48,6 +50,7 @@ REFERENCE_JSON = os.path.join(REPO_ROOT, "tests", "data", "flavio_reference.json
 REFERENCE_BVLL_JSON = os.path.join(REPO_ROOT, "tests", "data", "flavio_reference_bvll.json")
 QCDF_CSV = os.path.join(REPO_ROOT, "data", "sm", "flavio-qcdf-bvll.csv")
 BVLL_BINS_JSON = os.path.join(REPO_ROOT, "tests", "data", "flavio_reference_bvll_bins.json")
+VECTOR_Q2_JSON = os.path.join(REPO_ROOT, "tests", "data", "flavio_reference_vector_q2.json")
 
 SCALE = 4.8  # GeV; flavio's renormalisation scale for B -> P l l (config 'bpll')
 B, P, LEP = "B+", "K+", "mu"  # the corrections are lepton universal in the SM
@@ -844,12 +847,75 @@ def write_bvll_bins_json(path=BVLL_BINS_JSON):
     return obs
 
 
+# ---------------------------------------------------------------- the light vector at fixed q2
+# physics-models.md §B0-B1, written out here: widths with masses, residues g_bs g/N over
+# D = q2 - m_V^2 + i m_V Gamma_V, N = G_F xi_t alpha_e(4.8) / (sqrt2 pi), C_P = -2 m_mu/m_V^2 C10,
+# C_P' = +2 m_mu/m_V^2 (m_s/m_b)(4.8) C10 (flavio basis). At each q2 flavio runs with these as
+# constant WET coefficients: bscan's vector observables at that q2 must agree (issue 9).
+# Narrow vectors (Gamma_V/m_V ~ 1e-4): a constant complex WET coefficient is a weak phase to flavio
+# (conjugated for the CP-conjugate decay), while the Breit-Wigner phase of a real resonance is
+# strong (the same for both); away from the pole of a narrow V the BW phase is < 1e-2 and the two
+# pictures coincide (for Gamma_V/m_V = 20 % they differ by up to 0.6 %: docs/physics.md).
+VECTOR_POINTS = [  # m_V, g_bs, g_muV, g_muA, g_chi, m_chi
+    (2.5, -1.5e-8, 0.1, -0.044, 0.05, 0.0),
+    (2.0, -1.4e-8, 0.05, 0.02, 0.03, 0.3),
+    (3.2, 2.0e-8, 0.08, -0.05, 0.05, 1.0),
+]
+VECTOR_Q2 = [1.0, 2.0, 3.5, 4.5, 6.0, 8.0]
+
+
+def vector_width(m, g_v, g_a, mf):
+    """Gamma(V -> f f) for a Dirac fermion with vector and axial couplings (§B0)."""
+    if m <= 2 * mf:
+        return 0.0
+    beta = math.sqrt(1 - 4 * mf**2 / m**2)
+    return m * beta / (12 * math.pi) * (g_v**2 * (1 + 2 * mf**2 / m**2) + g_a**2 * beta**2)
+
+
+def write_vector_q2_json(path=VECTOR_Q2_JSON):
+    par = central_parameters()
+    mmu, me = par["m_mu"], par["m_e"]
+    xi_t = complex(ckm.xi("t", QIQJ)(par))
+    alpha = running.get_alpha(par, SCALE)["alpha_e"]
+    n = par["GF"] * xi_t * alpha / (math.sqrt(2) * math.pi)
+    ms_mb = running.get_ms(par, SCALE) / running.get_mb(par, SCALE)
+    points = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for m, g_bs, g_v, g_a, g_chi, m_chi in VECTOR_POINTS:
+            gamma = (vector_width(m, g_v, g_a, mmu) + vector_width(m, 0.0, 0.0, me)
+                     + vector_width(m, g_chi, 0.0, m_chi))
+            for q2 in VECTOR_Q2:
+                d = complex(q2 - m * m, m * gamma)
+                c9, c10 = g_bs * g_v / n / d, g_bs * g_a / n / d
+                cp = -2 * mmu / m**2 * c10
+                wc = {"C9_bsmumu": c9, "C10_bsmumu": c10, "CP_bsmumu": cp, "CPp_bsmumu": -cp * ms_mb}
+                wc_obj = flavio.WilsonCoefficients()
+                wc_obj.set_initial(wc, SCALE, "WET", "flavio")
+                obs = {name: flavio.np_prediction(name, wc_obj, q2=q2)
+                       for name in ("dBR/dq2(B+->Kmumu)", "dBR/dq2(B0->K*mumu)", "FL(B0->K*mumu)",
+                                    "P5p(B0->K*mumu)")}
+                points.append({"params": {"m_V": m, "g_bs": g_bs, "g_muV": g_v, "g_muA": g_a,
+                                          "g_chi": g_chi, "m_chi": m_chi},
+                               "q2": q2, "Gamma_V": gamma,
+                               "wc": {k: [v.real, v.imag] for k, v in wc.items()}, "obs": obs})
+    data = {"flavio_version": flavio_version(), "generated": datetime.date.today().isoformat(),
+            "conventions": "physics-models.md §B1 at fixed q2 as constant complex WET coefficients "
+                           "(flavio basis, mu = 4.8 GeV); N = G_F xi_t alpha_e(4.8)/(sqrt2 pi); "
+                           "QCDF included (flavio default)",
+            "points": points}
+    with open(path, "w", newline="\n") as f:
+        json.dump(data, f, indent=1)
+        f.write("\n")
+    return points
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=("wceff", "constants", "json", "bvll", "qcdf", "bvll_bins"), action="append",
+    parser.add_argument("--only", choices=("wceff", "constants", "json", "bvll", "qcdf", "bvll_bins", "vector_q2"), action="append",
                         help="generate only this output (repeatable); default: all")
     args = parser.parse_args(argv)
-    todo = args.only or ["wceff", "constants", "json", "bvll", "qcdf", "bvll_bins"]
+    todo = args.only or ["wceff", "constants", "json", "bvll", "qcdf", "bvll_bins", "vector_q2"]
     print(f"flavio {flavio_version()}", file=sys.stderr)
     if "wceff" in todo:
         rows, failures = write_wceff_corrections()
@@ -865,6 +931,9 @@ def main(argv=None):
     if "qcdf" in todo:
         rows, worst = write_qcdf_table()
         print(f"wrote {QCDF_CSV}: {len(rows)} nodes, flavio reproduced to {worst:.1e}", file=sys.stderr)
+    if "vector_q2" in todo:
+        points = write_vector_q2_json()
+        print(f"wrote {VECTOR_Q2_JSON}: {len(points)} points", file=sys.stderr)
     if "bvll_bins" in todo:
         obs = write_bvll_bins_json()
         print(f"wrote {BVLL_BINS_JSON}: {len(obs)} values", file=sys.stderr)
