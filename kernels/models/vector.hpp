@@ -82,9 +82,7 @@ struct VectorModel {
   static constexpr unsigned kDecays = 1u << static_cast<int>(Decay::ee) |
                                       1u << static_cast<int>(Decay::mumu) |
                                       1u << static_cast<int>(Decay::invisible);
-  BSCAN_HD static constexpr WcMasks wc_masks() {
-    return {0u, 1u << kC9 | 1u << kC10 | 1u << kCP | 1u << kCPp};
-  }
+  BSCAN_HD static constexpr WcMasks wc_masks() { return {0u, 1u << kC9 | 1u << kC10 | 1u << kCP}; }
 
   BSCAN_HD static double g_vector(const double* p, Lepton l) {
     return l == Lepton::e ? p[g_eV] : p[g_muV];
@@ -180,7 +178,10 @@ struct VectorModel {
   }
 
   // Residues of C9, C10 = g_bs g_lV,A / N (paper 001 Eq. 9) and of the longitudinal
-  // C_P = -2 m_l / m_V^2 C10, C_P' = +2 m_l / m_V^2 (m_s / m_b) C10 (§B1), flavio basis.
+  // C_P = -2 m_l / m_V^2 C10 (§B1), flavio basis, for B -> K(*) l l. The longitudinal part comes
+  // from q_mu s-bar gamma^mu P_L b = m_b s-bar P_R b - m_s s-bar P_L b; the B -> K(*) matrix
+  // elements take m_s = 0 (as flavio's), and in that scheme there is no C_P': the time-like
+  // amplitude then cancels on shell exactly (narrow-width identity). B_s -> l l keeps it.
   BSCAN_HD static WcShifts wc_shifts(const PhysicsInputs& in, const double* p, Lepton l) {
     const cplx k = inverse_norm(in);
     const double ml = in.m_lepton[static_cast<int>(l)], mv2 = p[m_V] * p[m_V];
@@ -188,16 +189,17 @@ struct VectorModel {
     s.b[kC9] = (p[g_bs] * g_vector(p, l)) * k;
     s.b[kC10] = (p[g_bs] * g_axial(p, l)) * k;
     s.b[kCP] = (-2.0 * ml / mv2) * s.b[kC10];
-    s.b[kCPp] = (2.0 * ml / mv2 * in.sm.m_s / in.sm.m_b) * s.b[kC10];
     return s;
   }
 
-  // B_s -> l l: C10 and C_P - C_P' at q2 = M_Bs^2 (§B3); the pole at m_V = M_Bs cancels.
+  // B_s -> l l: C10 and C_P - C_P' at q2 = M_Bs^2 with C_P' = +2 m_l / m_V^2 (m_s / m_b) C10 (§B1,
+  // B_s -> l l takes m_s(4.8 GeV), as flavio's); the pole at m_V = M_Bs cancels (§B3).
   BSCAN_HD static BsllAmplitudes bs_amplitudes(const PhysicsInputs& in, const double* p, Lepton l) {
     const double M2 = in.bs.m_Bs * in.bs.m_Bs;
     const cplx D{M2 - p[m_V] * p[m_V], p[m_V] * total_width(in, p)};
     const WcShifts s = wc_shifts(in, p, l);
-    return bsll_amplitudes_wet(in, l, s.b[kC10] / D, {0.0, 0.0}, (s.b[kCP] - s.b[kCPp]) / D);
+    const cplx cp_minus_cpp = (1.0 + in.sm.m_s / in.sm.m_b) * s.b[kCP];
+    return bsll_amplitudes_wet(in, l, s.b[kC10] / D, {0.0, 0.0}, cp_minus_cpp / D);
   }
 
   // BR(B -> K V) = g_bs^2 f+^2 lambda^(3/2) / (64 pi m_B^3 m_V^2 Gamma_B) (§B2; paper 001 Eq. 3).

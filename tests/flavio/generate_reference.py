@@ -849,8 +849,9 @@ def write_bvll_bins_json(path=BVLL_BINS_JSON):
 
 # ---------------------------------------------------------------- the light vector at fixed q2
 # physics-models.md §B0-B1, written out here: widths with masses, residues g_bs g/N over
-# D = q2 - m_V^2 + i m_V Gamma_V, N = G_F xi_t alpha_e(4.8) / (sqrt2 pi), C_P = -2 m_mu/m_V^2 C10,
-# C_P' = +2 m_mu/m_V^2 (m_s/m_b)(4.8) C10 (flavio basis). At each q2 flavio runs with these as
+# D = q2 - m_V^2 + i m_V Gamma_V, N = G_F xi_t alpha_e(4.8) / (sqrt2 pi), C_P = -2 m_mu/m_V^2 C10
+# (flavio basis) and no C_P': flavio's B -> K(*) matrix elements take m_s = 0, where the divergence
+# of the s-b current has no m_s term. At each q2 flavio runs with these as
 # constant WET coefficients: bscan's vector observables at that q2 must agree (issue 9).
 # Narrow vectors (Gamma_V/m_V ~ 1e-4): a constant complex WET coefficient is a weak phase to flavio
 # (conjugated for the CP-conjugate decay), while the Breit-Wigner phase of a real resonance is
@@ -878,7 +879,6 @@ def write_vector_q2_json(path=VECTOR_Q2_JSON):
     xi_t = complex(ckm.xi("t", QIQJ)(par))
     alpha = running.get_alpha(par, SCALE)["alpha_e"]
     n = par["GF"] * xi_t * alpha / (math.sqrt(2) * math.pi)
-    ms_mb = running.get_ms(par, SCALE) / running.get_mb(par, SCALE)
     points = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -889,7 +889,7 @@ def write_vector_q2_json(path=VECTOR_Q2_JSON):
                 d = complex(q2 - m * m, m * gamma)
                 c9, c10 = g_bs * g_v / n / d, g_bs * g_a / n / d
                 cp = -2 * mmu / m**2 * c10
-                wc = {"C9_bsmumu": c9, "C10_bsmumu": c10, "CP_bsmumu": cp, "CPp_bsmumu": -cp * ms_mb}
+                wc = {"C9_bsmumu": c9, "C10_bsmumu": c10, "CP_bsmumu": cp}
                 wc_obj = flavio.WilsonCoefficients()
                 wc_obj.set_initial(wc, SCALE, "WET", "flavio")
                 obs = {name: flavio.np_prediction(name, wc_obj, q2=q2)
