@@ -1,6 +1,7 @@
 #include "host/plan/sm_predictions.hpp"
 
 #include <cmath>
+#include <optional>
 
 #include "host/errors.hpp"
 #include "host/model/model_registry.hpp"
@@ -10,12 +11,14 @@
 namespace bscan {
 namespace {
 
-bool parse_wet(const std::string& id, const ModelInfo& wet, const PhysicsInputs& in) {
+// The id as a `wet` observable; none when `wet` does not know it and a model may (`model_too`).
+std::optional<ObservableSpec> wet_spec(const std::string& id, const ModelInfo& wet,
+                                       const PhysicsInputs& in, bool model_too) {
   try {
-    parse_observable(id, wet, SmearingResolutions{}, in);
-    return true;
+    return parse_observable(id, wet, SmearingResolutions{}, in);
   } catch (const InputError&) {
-    return false;
+    if (!model_too) throw;
+    return std::nullopt;
   }
 }
 
@@ -29,16 +32,17 @@ std::vector<double> sm_predictions(const PhysicsData& physics, const std::vector
   const PhysicsInputs& in = physics.inputs();
   std::vector<ObservableSpec> specs;
   std::vector<std::pair<std::size_t, double>> own;  // (index, value) of the model's quantities
+  const std::vector<double> defaults =
+      model != nullptr ? model->resolve({}) : std::vector<double>{};
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    if (model == nullptr || parse_wet(ids[i], wet, in)) {
-      specs.push_back(parse_observable(ids[i], wet, SmearingResolutions{}, in));
+    if (std::optional<ObservableSpec> s = wet_spec(ids[i], wet, in, model != nullptr)) {
+      specs.push_back(std::move(*s));
       continue;
     }
     const ObservableSpec s = parse_observable(ids[i], *model, SmearingResolutions{}, in);
-    const std::vector<double> p = model->resolve({});
     double v = NAN;
-    if (s.kind == OpKind::quantity) v = model->quantity_at(in, p.data(), s.quantity);
-    if (s.kind == OpKind::parameter) v = p[s.quantity];
+    if (s.kind == OpKind::quantity) v = model->quantity_at(in, defaults.data(), s.quantity);
+    if (s.kind == OpKind::parameter) v = defaults[s.quantity];
     own.emplace_back(i, v);
   }
   const CompiledObservables c = compile_observables(specs);

@@ -1,7 +1,8 @@
 // Model `vector` (paper 001; physics-models.md §B0-B3): a light vector V coupled to
 // g_bs s-bar gamma_mu P_L b, to muons and electrons with vector and axial couplings, and to an
 // invisible Dirac fermion chi (g_chi, m_chi). It shifts C9, C10 and, through the longitudinal part
-// of its propagator, C_P, C_P' by residues over P(q2) = 1/(q2 - m_V^2 + i m_V Gamma_V). Its
+// of its propagator, C_P (and C_P' in B_s -> l l) by residues over
+// P(q2) = 1/(q2 - m_V^2 + i m_V Gamma_V). Its
 // quantities: (g-2)_l (§B4), the Z-vertex ratio (§B5) and the dark-matter annihilation rates of
 // paper 001 Eqs. (11), (12) (chi, or a complex scalar phi with coupling g_phi, as invisible state).
 #pragma once

@@ -380,10 +380,7 @@ def write_reference_json(path=REFERENCE_JSON):
             "machine": machine_description(),
         },
     }
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", newline="\n") as f:
-        json.dump(data, f, indent=1)
-        f.write("\n")
+    dump_json(path, data)
     return data
 
 
@@ -699,10 +696,7 @@ def write_reference_bvll_json(path=REFERENCE_BVLL_JSON):
             "machine": machine_description(),
         },
     }
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", newline="\n") as f:
-        json.dump(data, f, indent=1)
-        f.write("\n")
+    dump_json(path, data)
     return data
 
 
@@ -816,6 +810,14 @@ def write_qcdf_table(path=QCDF_CSV):
     return rows, worst
 
 
+def dump_json(path, data):
+    """Write a reference file: indent 1, LF line ends, a final newline."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", newline="\n") as f:
+        json.dump(data, f, indent=1)
+        f.write("\n")
+
+
 # ---------------------------------------------------------------- SM B0 -> K*0 l l in every bin
 # the bins of data/presets/*.toml and data/measurements/*.toml below the charmonium region
 # (issue 9 item 3: bscan with QCDF against full flavio, BR within 2 %, FL, AFB, P5' within 0.01)
@@ -841,9 +843,7 @@ def write_bvll_bins_json(path=BVLL_BINS_JSON):
             "conventions": "flavio.sm_prediction, default parameters (central values), QCDF included; "
                            "BR(B0->K*0ll)[a,b] = '<dBR/dq2>'(a,b) * (b - a)",
             "sm": obs}
-    with open(path, "w", newline="\n") as f:
-        json.dump(data, f, indent=1)
-        f.write("\n")
+    dump_json(path, data)
     return obs
 
 
@@ -904,9 +904,7 @@ def write_vector_q2_json(path=VECTOR_Q2_JSON):
                            "(flavio basis, mu = 4.8 GeV); N = G_F xi_t alpha_e(4.8)/(sqrt2 pi); "
                            "QCDF included (flavio default)",
             "points": points}
-    with open(path, "w", newline="\n") as f:
-        json.dump(data, f, indent=1)
-        f.write("\n")
+    dump_json(path, data)
     return points
 
 
