@@ -31,15 +31,36 @@ TEST(AlpG2, LoopFunctionReferenceValues) {
   EXPECT_EQ(h2, 1.0);
 }
 
-// Above x = 30 the integral forms take over: continuous there, and at electron-like x they follow
-// the asymptotic series h1 = (2 ln x - 11/3)/x + O(ln x / x^2), h2 = ln x + 3/2 + (4/3 ln x -
-// 8/9)/x.
-TEST(AlpG2, LargeXIntegralForms) {
-  double a1, a2, b1, b2;
-  alp_g2_loops(kG2ClosedFormMax * (1 - 1e-12), a1, a2);
-  alp_g2_loops(kG2ClosedFormMax * (1 + 1e-12), b1, b2);
-  EXPECT_NEAR(b1 / a1, 1.0, 1e-9);
-  EXPECT_NEAR(b2 / a2, 1.0, 1e-9);
+// Above x = 4 the closed forms are evaluated in q = (1-b)/(1+b), b = sqrt(1 - 4/x), with the
+// cancelling orders removed analytically: continuous at x = 4 and at b = 1/2 (x = 16/3, where ln q
+// switches from log1p to log), accurate to 1e-13 against 17-digit values (closed forms in mpmath
+// at >= 60 digits, cross-checked with mp.quad of the integral forms: printed by
+// tests/python/derive_alp_g2_series.py), and at electron-like x they follow the asymptotic series
+// h1 = (2 ln x - 11/3)/x + O(ln x / x^2), h2 = ln x + 3/2 + (4/3 ln x - 8/9)/x.
+TEST(AlpG2, LargeXCancellationFreeForms) {
+  for (double x0 : {4.0, 16.0 / 3.0}) {
+    double a1, a2, b1, b2;
+    alp_g2_loops(x0 * (1 - 1e-14), a1, a2);
+    alp_g2_loops(x0 * (1 + 1e-14), b1, b2);
+    EXPECT_NEAR(b1 / a1, 1.0, 1e-13) << "x = " << x0;
+    EXPECT_NEAR(b2 / a2, 1.0, 1e-13) << "x = " << x0;
+  }
+  // x, h1, h2
+  const double table[][3] = {{3.999, 0.36450506579568371, 3.3632698848844971},
+                             {4.001, 0.36443027807155286, 3.3636333365197057},
+                             {31, 0.12685960120612044, 5.0615801631479231},
+                             {100, 0.058698741045815059, 6.1588195350201785},
+                             {1e3, 0.010203320269718870, 8.4160947508623116},
+                             {1e5, 0.00019360187264952944, 13.013070084933167},
+                             {1e8, 3.3174696514972877e-7, 19.920680980672558},
+                             {1e12, 5.1595375565451907e-11, 29.131021115964501},
+                             {1e30, 1.3448843891297607e-28, 70.577552789821371}};
+  for (const auto& r : table) {
+    double h1, h2;
+    alp_g2_loops(r[0], h1, h2);
+    EXPECT_NEAR(h1 / r[1], 1.0, 1e-13) << "x = " << r[0];
+    EXPECT_NEAR(h2 / r[2], 1.0, 1e-13) << "x = " << r[0];
+  }
   for (double x : {1e5, 1e7, 4e10}) {
     double h1, h2;
     alp_g2_loops(x, h1, h2);

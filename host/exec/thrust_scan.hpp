@@ -77,6 +77,14 @@ class ThrustScan {
     ops_ = Vec<ObservableOp>(pb.compiled.ops.begin(), pb.compiled.ops.end());
     tt_ = {raw(terms_), raw(contact_), raw(slot_), static_cast<int>(terms.size()), n_binned};
     n_ops_ = static_cast<int>(pb.compiled.ops.size());
+    const BasisTables& bt = pb.bases;
+    basis_term_ = Vec<ResonantBasis>(bt.term.begin(), bt.term.end());
+    basis_fun_ = Vec<BasisFun>(bt.fun.begin(), bt.fun.end());
+    basis_panel_ = Vec<BasisPanel>(bt.panel.begin(), bt.panel.end());
+    basis_mom_ = Vec<double>(bt.mom.begin(), bt.mom.end());
+    basis_data_ = Vec<double>(bt.data.begin(), bt.data.end());
+    basis_ = {raw(basis_term_), raw(basis_fun_), raw(basis_panel_), raw(basis_mom_),
+              raw(basis_data_)};
     cons_ = Vec<ConstraintOp>(pb.constraints.begin(), pb.constraints.end());
     n_pulls_ = static_cast<int>(pb.pull_names.size());
     n_words_ = pb.flag_words();
@@ -128,7 +136,7 @@ class ThrustScan {
     using Stage = Interleaved<ResonantStage<Model>>;
     thrust::for_each(policy_, thrust::counting_iterator<long long>(0),
                      thrust::counting_iterator<long long>(Stage::iterations(n)),
-                     Stage{{in_, g_, tt_, raw(keys), raw(res)}, n});
+                     Stage{{in_, g_, tt_, basis_, raw(keys), raw(res)}, n});
     stage1_ += n_keys * tt_.n_binned;
   }
 
@@ -188,6 +196,7 @@ class ThrustScan {
   PhysicsInputs in_{};
   GridView g_{};
   TermTable tt_{};
+  BasisStore basis_{};
   Chi2Groups chi2_{};
   int n_ops_ = 0, n_pulls_ = 0, n_words_ = 0, bit_allowed_ = -1;
   Vec<double> q2_, y_, y2_, qcdf_q2_, qcdf_y_;
@@ -197,6 +206,10 @@ class ThrustScan {
   Vec<Spectral> contact_;
   Vec<int> slot_;
   Vec<ObservableOp> ops_;
+  Vec<ResonantBasis> basis_term_;
+  Vec<BasisFun> basis_fun_;
+  Vec<BasisPanel> basis_panel_;
+  Vec<double> basis_mom_, basis_data_;
   Vec<long long> keys_;
   Vec<ResonantIntegrals> res_;
   Vec<double> out_;

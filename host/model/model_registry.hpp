@@ -38,6 +38,7 @@ struct ModelInfo {
   Pole (*pole_at)(const PhysicsInputs&, double* p) = nullptr;  // completes p, then its pole
   std::vector<ParamInfo> params;
   std::vector<QuantityInfo> quantities;
+  WcMasks wc_masks{};  // which shifts are contact and which resonant (stage-1 bases)
 
   bool has_particle() const { return !symbol.empty(); }
   bool decays_into(Decay d) const { return (decays >> static_cast<int>(d) & 1u) != 0; }
@@ -73,6 +74,7 @@ ModelInfo describe_model() {
               &host_pole<Model>,
               {},
               {}};
+  m.wc_masks = Model::wc_masks();
   if constexpr (Model::kSymbol != nullptr) {
     m.symbol = Model::kSymbol;
     m.symbol_latex = Model::kSymbolLatex;

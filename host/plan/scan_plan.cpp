@@ -210,6 +210,7 @@ ScanPlan build_plan(const ScanConfig& c, const PhysicsData& physics,
     if (plan.pole_axes >> a & 1u)
       plan.pole_keys *= static_cast<long long>(plan.axes[a].values.size());
   if (plan.model->resonant && n_binned > 0) {
+    plan.bases = build_resonant_bases(physics.inputs(), plan.compiled.terms, plan.model->wc_masks);
     const long double bytes =
         static_cast<long double>(plan.pole_keys) * n_binned * sizeof(ResonantIntegrals);
     plan.pole_scope =

@@ -12,6 +12,7 @@
 #include "host/plan/chunk_layout.hpp"
 #include "host/plan/derived_params.hpp"
 #include "host/plan/observables.hpp"
+#include "host/plan/resonant_basis.hpp"
 #include "kernels/constraints/constraint_eval.hpp"
 
 namespace bscan {
@@ -44,6 +45,7 @@ struct ScanPlan {
   std::size_t n_user_observables = 0;       // how many of them the output shows
   CompiledObservables compiled;
   std::vector<Spectral> contact;  // stage 0 of every term (host-computed, model independent)
+  BasisTables bases;              // stage-1 bases of the binned terms (resonant models only)
   ModelOptions options;
 
   // Constraints of the measurement set (host/plan/constraints.hpp): kernel table, output names.

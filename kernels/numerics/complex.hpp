@@ -39,4 +39,14 @@ BSCAN_HD inline cplx& operator*=(cplx& a, double s) {
   return a;
 }
 
+BSCAN_HD inline double cabs(cplx a) { return std::hypot(a.re, a.im); }
+
+// Principal square root, each component to relative precision (also a tiny imaginary part).
+BSCAN_HD inline cplx csqrt(cplx a) {
+  if (a.re == 0.0 && a.im == 0.0) return {0.0, a.im};
+  const double t = std::sqrt(0.5 * (std::fabs(a.re) + cabs(a)));
+  if (a.re >= 0.0) return {t, a.im / (2.0 * t)};
+  return {std::fabs(a.im) / (2.0 * t), std::copysign(t, a.im)};
+}
+
 }  // namespace bscan

@@ -97,20 +97,21 @@ BSCAN_HD inline double cut_towards_singularity(double u, double v, bool substitu
 
 }  // namespace detail
 
-// Calls visit(q2, x, w) for every node, so that  int f(q2) dq2 ~= sum w f(q2);  x = q2 - M2 is
-// exact relative to the pole (use it, not q2 - M2, to build the propagator). `features` are extra
+// Calls visit_panel(u, v, sing) for every panel [u, v] in x = q2 - M2 (sing = -1 / +1: square-root
+// end at u / v, to be integrated with the tau^2 substitution; 0: none). `features` are extra
 // breakpoints (e.g. the edges of a smearing window); `nodes` (sorted, may be null) are more of
 // them, merged on the fly, for long lists such as the nodes of an interpolation table, whose kinks
-// then sit on panel ends. Panels are at most `max_panel` long.
-template <int N, class Visit>
-BSCAN_HD void panel_quadrature(const Interval& iv, const double* features, int n_features,
-                               const double* nodes, int n_nodes, const Pole& pole, double max_panel,
-                               Visit&& visit) {
+// then sit on panel ends. Panels are at most `max_panel` long. A zero-width pole inside the range
+// has no finite integral: then visit_panel(0, 0, 2) is the only call.
+template <class VisitPanel>
+BSCAN_HD void for_each_panel(const Interval& iv, const double* features, int n_features,
+                             const double* nodes, int n_nodes, const Pole& pole, double max_panel,
+                             VisitPanel&& visit_panel) {
   if (!(iv.hi > iv.lo)) return;
   const double M2 = pole.active ? pole.M2 : 0.0;
   const double xa = iv.lo - M2, xb = iv.hi - M2;
   if (pole.active && !(pole.gamma > 0.0) && xa <= 0.0 && xb >= 0.0) {
-    visit(M2, 0.0, NAN);  // a zero-width pole inside the range: no finite integral
+    visit_panel(0.0, 0.0, 2);
     return;
   }
   double branch[kMaxBranchPoints];
@@ -139,10 +140,10 @@ BSCAN_HD void panel_quadrature(const Interval& iv, const double* features, int n
       const bool s_lo = k == 0 && is_branch(u), s_hi = k == pieces - 1 && is_branch(v);
       if (s_lo && s_hi) {
         const double mid = 0.5 * (a + b);
-        detail::gl_panel<N>(a, mid, -1, M2, visit);
-        detail::gl_panel<N>(mid, b, +1, M2, visit);
+        visit_panel(a, mid, -1);
+        visit_panel(mid, b, +1);
       } else {
-        detail::gl_panel<N>(a, b, s_lo ? -1 : (s_hi ? 1 : 0), M2, visit);
+        visit_panel(a, b, s_lo ? -1 : (s_hi ? 1 : 0));
       }
     }
   };
@@ -186,6 +187,24 @@ BSCAN_HD void panel_quadrature(const Interval& iv, const double* features, int n
       stack_v[top++] = cut;
     }
   }
+}
+
+// Calls visit(q2, x, w) for every node, so that  int f(q2) dq2 ~= sum w f(q2);  x = q2 - M2 is
+// exact relative to the pole (use it, not q2 - M2, to build the propagator). Panels as in
+// for_each_panel; a zero-width pole inside the range gives the single call visit(M2, 0, NaN).
+template <int N, class Visit>
+BSCAN_HD void panel_quadrature(const Interval& iv, const double* features, int n_features,
+                               const double* nodes, int n_nodes, const Pole& pole, double max_panel,
+                               Visit&& visit) {
+  const double M2 = pole.active ? pole.M2 : 0.0;
+  for_each_panel(iv, features, n_features, nodes, n_nodes, pole, max_panel,
+                 [&](double u, double v, int sing) {
+                   if (sing == 2) {
+                     visit(M2, 0.0, NAN);
+                     return;
+                   }
+                   detail::gl_panel<N>(u, v, sing, M2, visit);
+                 });
 }
 
 }  // namespace bscan

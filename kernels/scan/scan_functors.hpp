@@ -4,6 +4,7 @@
 
 #include "kernels/channels/bsll.hpp"
 #include "kernels/channels/rate_terms.hpp"
+#include "kernels/channels/resonant_basis.hpp"
 #include "kernels/models/model_contract.hpp"
 
 namespace bscan {
@@ -175,12 +176,14 @@ struct PoleKeyOf {
   BSCAN_HD long long operator()(long long flat) const { return pole_key(g, flat); }
 };
 
-// Stage 1 for work item (distinct key j, binned term b) -> res[j * n_binned + b].
+// Stage 1 for work item (distinct key j, binned term b) -> res[j * n_binned + b]: from the term's
+// basis, or by the graded quadrature where the basis declines the pole.
 template <class Model>
 struct ResonantStage {
   PhysicsInputs in;
   GridView g;
   TermTable tt;
+  BasisStore basis;
   const long long* keys;
   ResonantIntegrals* res;
   BSCAN_HD void operator()(long long item) const {
@@ -189,10 +192,12 @@ struct ResonantStage {
     double p[kMaxParams];
     decode_pole_key(g, keys[j], p);
     complete_params<Model>(in, p);
+    const Pole pole = Model::pole(in, p);
+    if (term_resonant_basis(basis, b, pole, res[item])) return;
     int t = 0;
     while (tt.slot[t] != b) ++t;
-    res[item] = term_resonant(in, tt.terms[t], Model::pole(in, p),
-                              project(tt.terms[t].channel, Model::wc_masks()));
+    res[item] =
+        term_resonant(in, tt.terms[t], pole, project(tt.terms[t].channel, Model::wc_masks()));
   }
 };
 
