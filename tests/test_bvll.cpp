@@ -44,7 +44,8 @@ double sm_value(const PhysicsInputs& in, const std::string& id) {
   for (const RateTerm& t : c.terms)
     rate.push_back(term_rate(term_contact(in, t), nullptr, DirCouplings{}, t.kind, {}));
   const std::vector<double> p(WetModel::kNumParams, 0.0);
-  return evaluate_op<WetModel>(in, c.ops[0], p.data(), Pole{}, rate.data());
+  PointMemo<WetModel> memo(in, p.data());
+  return evaluate_op<WetModel>(in, c.ops[0], p.data(), Pole{}, rate.data(), memo);
 }
 
 PhysicsInputs without_qcdf() {

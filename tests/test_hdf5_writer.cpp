@@ -345,7 +345,7 @@ TEST(Hdf5Writer, RoundTrip3D) {
   nelmts = 1;
   EXPECT_EQ(H5Pget_filter2(dcpl, 1, &flags, &nelmts, &level, 0, nullptr, nullptr),
             H5Z_FILTER_DEFLATE);
-  EXPECT_EQ(level, 4u);
+  EXPECT_EQ(level, 1u);  // deflate level 1 (hdf5_writer.cpp: speed over 3 % of size)
 }
 
 TEST(Hdf5Writer, ArbitraryRangesInAnyDimension) {

@@ -59,7 +59,7 @@ class CudaBackend final : public Backend {
   DeviceSelect select_;
   Stream stream_;
   std::string device_;
-  ThrustScan<Model, Policy, CudaVector> scan_;
+  ThrustScan<Model, Policy, CudaVector, false> scan_;
 };
 
 template <class Model>

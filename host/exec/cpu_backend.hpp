@@ -46,7 +46,7 @@ class CpuBackend final : public Backend {
   };
 
   int threads_;
-  ThrustScan<Model, OmpPolicy, OmpVector> scan_;
+  ThrustScan<Model, OmpPolicy, OmpVector, true> scan_;
 };
 
 template <class Model>

@@ -33,7 +33,8 @@ struct IsMarked {
   BSCAN_HD bool operator()(long long key) const { return mark[key] != 0; }
 };
 
-template <class Model, class Policy, template <class> class Vec>
+// kHostMemory: Vec lives in host memory (OpenMP), so results go straight into the caller's buffers.
+template <class Model, class Policy, template <class> class Vec, bool kHostMemory>
 class ThrustScan {
   static_assert(Model::kNumParams < kQ2Param, "raise kMaxParams");
 
@@ -68,14 +69,19 @@ class ThrustScan {
     }
     const std::vector<RateTerm>& terms = pb.compiled.terms;
     std::vector<int> slot(terms.size(), -1);
+    std::vector<DirMasks> dirs(terms.size());
     int n_binned = 0;
-    for (std::size_t t = 0; t < terms.size(); ++t)
+    for (std::size_t t = 0; t < terms.size(); ++t) {
       if (terms[t].kind == TermKind::binned) slot[t] = n_binned++;
+      dirs[t] = project(terms[t].channel, Model::wc_masks());
+    }
     terms_ = Vec<RateTerm>(terms.begin(), terms.end());
     contact_ = Vec<Spectral>(pb.contact.begin(), pb.contact.end());
     slot_ = Vec<int>(slot.begin(), slot.end());
+    dirs_ = Vec<DirMasks>(dirs.begin(), dirs.end());
     ops_ = Vec<ObservableOp>(pb.compiled.ops.begin(), pb.compiled.ops.end());
-    tt_ = {raw(terms_), raw(contact_), raw(slot_), static_cast<int>(terms.size()), n_binned};
+    tt_ = {raw(terms_), raw(contact_), raw(slot_), raw(dirs_), static_cast<int>(terms.size()),
+           n_binned};
     n_ops_ = static_cast<int>(pb.compiled.ops.size());
     const BasisTables& bt = pb.bases;
     basis_term_ = Vec<ResonantBasis>(bt.term.begin(), bt.term.end());
@@ -108,7 +114,7 @@ class ThrustScan {
                                       slab_keys_.begin(), IsMarked{raw(mark)});
     const long long n_keys = last - slab_keys_.begin();
     slab_keys_.resize(static_cast<std::size_t>(n_keys));
-    integrate_poles(slab_keys_, n_keys, slab_res_);
+    integrate_poles(slab_keys_, n_keys, slab_res_, slab_poles_);
     slab_ = {begin, end};
   }
 
@@ -116,37 +122,45 @@ class ThrustScan {
 
   void evaluate(long long begin, long long count, double* host_out, float* host_pulls,
                 std::uint32_t* host_flags) {
-    out_.resize(static_cast<std::size_t>(n_ops_) * count);
+    if constexpr (kHostMemory) {
+      dst_ = host_out;
+    } else {
+      out_.resize(static_cast<std::size_t>(n_ops_) * count);
+      dst_ = raw(out_);
+    }
     if (scope_ == PoleTableScope::slab) {
       if (begin < slab_.begin || begin + count > slab_.end) prepare_slab(0, total_);
       point_stage(begin, count, 0, count, raw(slab_keys_),
-                  static_cast<long long>(slab_keys_.size()), raw(slab_res_));
+                  static_cast<long long>(slab_keys_.size()), raw(slab_res_), raw(slab_poles_));
     } else {
       evaluate_per_chunk(begin, count);
     }
-    thrust::copy(out_.begin(), out_.end(), host_out);
+    if constexpr (!kHostMemory) thrust::copy(out_.begin(), out_.end(), host_out);
     constraint_stage(count, host_pulls, host_flags);
   }
 
  private:
-  // Stage 1 for n_keys sorted pole keys into res (one row of binned terms per key).
-  void integrate_poles(Vec<long long>& keys, long long n_keys, Vec<ResonantIntegrals>& res) {
+  // Stage 1 for n_keys sorted pole keys into res (one row of binned terms per key) and poles.
+  void integrate_poles(Vec<long long>& keys, long long n_keys, Vec<ResonantIntegrals>& res,
+                       Vec<Pole>& poles) {
     const long long n = n_keys * tt_.n_binned;
     res.resize(static_cast<std::size_t>(n));
+    poles.resize(static_cast<std::size_t>(n_keys));
     using Stage = Interleaved<ResonantStage<Model>>;
     thrust::for_each(policy_, thrust::counting_iterator<long long>(0),
                      thrust::counting_iterator<long long>(Stage::iterations(n)),
-                     Stage{{in_, g_, tt_, basis_, raw(keys), raw(res)}, n});
+                     Stage{{in_, g_, tt_, basis_, raw(keys), raw(res), raw(poles)}, n});
     stage1_ += n_keys * tt_.n_binned;
   }
 
   // Stage 2 for points [begin + s, begin + s + n) of a chunk of `count` points.
   void point_stage(long long begin, long long count, long long s, long long n,
-                   const long long* keys, long long n_keys, const ResonantIntegrals* res) {
+                   const long long* keys, long long n_keys, const ResonantIntegrals* res,
+                   const Pole* poles) {
     thrust::for_each(policy_, thrust::counting_iterator<long long>(0),
                      thrust::counting_iterator<long long>(n),
-                     PointStage<Model>{in_, g_, tt_, raw(ops_), n_ops_, keys, n_keys, res,
-                                       begin + s, count, raw(out_) + s});
+                     PointStage<Model>{in_, g_, tt_, raw(ops_), n_ops_, keys, n_keys, res, poles,
+                                       begin + s, count, dst_ + s});
   }
 
   // The pole table of each part of the chunk (capped by kResonantBudgetBytes), then stage 2.
@@ -160,7 +174,7 @@ class ThrustScan {
     for (long long s = 0; s < count; s += part) {
       const long long n = std::min(part, count - s);
       if (!resonant) {
-        point_stage(begin, count, s, n, nullptr, 0, nullptr);
+        point_stage(begin, count, s, n, nullptr, 0, nullptr, nullptr);
         continue;
       }
       keys_.resize(n);
@@ -169,20 +183,24 @@ class ThrustScan {
                         PoleKeyOf{g_});
       thrust::sort(policy_, keys_.begin(), keys_.end());
       const long long n_keys = thrust::unique(policy_, keys_.begin(), keys_.end()) - keys_.begin();
-      integrate_poles(keys_, n_keys, res_);
-      point_stage(begin, count, s, n, raw(keys_), n_keys, raw(res_));
+      integrate_poles(keys_, n_keys, res_, poles_);
+      point_stage(begin, count, s, n, raw(keys_), n_keys, raw(res_), raw(poles_));
     }
   }
 
   void constraint_stage(long long count, float* host_pulls, std::uint32_t* host_flags) {
     if (cons_.empty()) return;
-    pulls_.resize(static_cast<std::size_t>(n_pulls_) * count);
-    flags_.resize(static_cast<std::size_t>(n_words_) * count);
-    thrust::for_each(
-        policy_, thrust::counting_iterator<long long>(0),
-        thrust::counting_iterator<long long>(count),
-        ConstraintStage{raw(cons_), static_cast<int>(cons_.size()), n_words_, bit_allowed_,
-                        raw(out_), count, raw(pulls_), raw(flags_), chi2_});
+    const bool direct = kHostMemory && host_pulls != nullptr && host_flags != nullptr;
+    if (!direct) {
+      pulls_.resize(static_cast<std::size_t>(n_pulls_) * count);
+      flags_.resize(static_cast<std::size_t>(n_words_) * count);
+    }
+    thrust::for_each(policy_, thrust::counting_iterator<long long>(0),
+                     thrust::counting_iterator<long long>(count),
+                     ConstraintStage{raw(cons_), static_cast<int>(cons_.size()), n_words_,
+                                     bit_allowed_, dst_, count, direct ? host_pulls : raw(pulls_),
+                                     direct ? host_flags : raw(flags_), chi2_});
+    if (direct) return;
     if (host_pulls != nullptr) thrust::copy(pulls_.begin(), pulls_.end(), host_pulls);
     if (host_flags != nullptr) thrust::copy(flags_.begin(), flags_.end(), host_flags);
   }
@@ -205,6 +223,7 @@ class ThrustScan {
   Vec<RateTerm> terms_;
   Vec<Spectral> contact_;
   Vec<int> slot_;
+  Vec<DirMasks> dirs_;
   Vec<ObservableOp> ops_;
   Vec<ResonantBasis> basis_term_;
   Vec<BasisFun> basis_fun_;
@@ -212,7 +231,9 @@ class ThrustScan {
   Vec<double> basis_mom_, basis_data_;
   Vec<long long> keys_;
   Vec<ResonantIntegrals> res_;
-  Vec<double> out_;
+  Vec<Pole> poles_;
+  Vec<double> out_;        // device memory only
+  double* dst_ = nullptr;  // where this evaluation's observables go
   Vec<ConstraintOp> cons_;
   Vec<float> pulls_;
   Vec<std::uint32_t> flags_;
@@ -221,6 +242,7 @@ class ThrustScan {
   Slab slab_{0, 0};  // the slab the per-slab table holds
   Vec<long long> slab_keys_;
   Vec<ResonantIntegrals> slab_res_;
+  Vec<Pole> slab_poles_;
 };
 
 }  // namespace bscan

@@ -54,8 +54,9 @@ std::vector<double> sm_predictions(const PhysicsData& physics, const std::vector
   }
   const std::vector<double> p(WetModel::kNumParams, 0.0);
   std::vector<double> wet_values;
+  PointMemo<WetModel> memo(in, p.data());
   for (const ObservableOp& op : c.ops)
-    wet_values.push_back(evaluate_op<WetModel>(in, op, p.data(), Pole{}, rate.data()));
+    wet_values.push_back(evaluate_op<WetModel>(in, op, p.data(), Pole{}, rate.data(), memo));
   std::vector<double> out(ids.size());
   std::size_t w = 0, k = 0;
   for (std::size_t i = 0; i < ids.size(); ++i)

@@ -106,10 +106,12 @@ const char* outside_domain(const double* p) {
 }
 
 // BR(B -> M X) BR(X -> f): the on-shell rate resonance searches bound (paper 000 Eq. 4.1).
+// `total_width` = Model::total_width(in, p), passed by callers that already have it.
 template <class Model>
-BSCAN_HD double on_shell_br(const PhysicsInputs& in, const double* p, Channel c, Decay f) {
+BSCAN_HD double on_shell_br(const PhysicsInputs& in, const double* p, Channel c, Decay f,
+                            double total_width) {
   const double prod = Model::production_br(in, p, c);
-  return prod > 0.0 ? prod * Model::width(in, p, f) / Model::total_width(in, p) : 0.0;
+  return prod > 0.0 ? prod * Model::width(in, p, f) / total_width : 0.0;
 }
 
 template <class M, class = void>

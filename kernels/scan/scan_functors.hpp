@@ -120,10 +120,40 @@ BSCAN_HD inline bool pole_in_bin(const Pole& pole, const Bin& b) {
   return m >= std::sqrt(b.q2_lo) - w && m <= std::sqrt(b.q2_hi) + w;
 }
 
+// What several observables of one point share, computed on first use: the new particle's total
+// width and BR(B -> M X) BR(X -> f) per channel and decay (the on-shell search bins of a channel
+// differ only in their window).
+template <class Model>
+class PointMemo {
+ public:
+  BSCAN_HD PointMemo(const PhysicsInputs& in, const double* p) : in_(in), p_(p) {}
+  BSCAN_HD double total_width() {
+    if (!have_width_) width_ = Model::total_width(in_, p_);
+    have_width_ = true;
+    return width_;
+  }
+  BSCAN_HD double on_shell_br(Channel c, Decay f) {
+    const int k = static_cast<int>(c) * kNumDecays + static_cast<int>(f);
+    if (!(have_ >> k & 1u)) on_shell_[k] = bscan::on_shell_br<Model>(in_, p_, c, f, total_width());
+    have_ |= 1u << k;
+    return on_shell_[k];
+  }
+
+ private:
+  static constexpr int kPairs = kNumChannels * kNumDecays;
+  static_assert(kPairs <= 32, "one bit per (channel, decay)");
+  const PhysicsInputs& in_;
+  const double* p_;
+  bool have_width_ = false;
+  double width_ = 0.0;
+  unsigned have_ = 0u;
+  double on_shell_[kPairs];
+};
+
 // One observable of a point from its rate terms, parameters and pole.
 template <class Model>
 BSCAN_HD double evaluate_op(const PhysicsInputs& in, const ObservableOp& op, const double* p,
-                            const Pole& pole, const double* rate) {
+                            const Pole& pole, const double* rate, PointMemo<Model>& memo) {
   switch (op.kind) {
     case OpKind::term:
       return op.scale * rate[op.t0];
@@ -144,19 +174,19 @@ BSCAN_HD double evaluate_op(const PhysicsInputs& in, const ObservableOp& op, con
     case OpKind::quantity:
       return Model::quantity(in, p, op.quantity);
     case OpKind::particle_width:
-      return Model::total_width(in, p);
+      return memo.total_width();
     case OpKind::width_over_mass:
-      if constexpr (Model::kMassParam >= 0) return Model::total_width(in, p) / p[Model::kMassParam];
+      if constexpr (Model::kMassParam >= 0) return memo.total_width() / p[Model::kMassParam];
       return NAN;
     case OpKind::particle_br:
-      return Model::width(in, p, static_cast<Decay>(op.quantity)) / Model::total_width(in, p);
+      return Model::width(in, p, static_cast<Decay>(op.quantity)) / memo.total_width();
     case OpKind::production_br:
       return Model::production_br(in, p, static_cast<Channel>(op.quantity));
     case OpKind::on_shell:
-      return pole.active ? on_shell_br<Model>(in, p, static_cast<Channel>(op.quantity),
-                                              static_cast<Decay>(op.t0)) *
-                               bin_window(op.bin, pole.M2)
-                         : 0.0;
+      return pole.active
+                 ? memo.on_shell_br(static_cast<Channel>(op.quantity), static_cast<Decay>(op.t0)) *
+                       bin_window(op.bin, pole.M2)
+                 : 0.0;
     case OpKind::off_shell:
       return off_shell_br<Model>(in, p, pole, static_cast<Channel>(op.quantity),
                                  static_cast<Decay>(op.t0), op.bin.q2_lo, op.bin.q2_hi);
@@ -168,6 +198,7 @@ struct TermTable {
   const RateTerm* terms = nullptr;
   const Spectral* contact = nullptr;  // stage-0 results, one per term
   const int* slot = nullptr;          // index among binned terms, -1 for differential ones
+  const DirMasks* dirs = nullptr;     // the directions the model shifts, per term
   int n = 0, n_binned = 0;
 };
 
@@ -177,7 +208,8 @@ struct PoleKeyOf {
 };
 
 // Stage 1 for work item (distinct key j, binned term b) -> res[j * n_binned + b]: from the term's
-// basis, or by the graded quadrature where the basis declines the pole.
+// basis, or by the graded quadrature where the basis declines the pole; the pole itself ->
+// poles[j] (stage 2 reads it there).
 template <class Model>
 struct ResonantStage {
   PhysicsInputs in;
@@ -186,6 +218,7 @@ struct ResonantStage {
   BasisStore basis;
   const long long* keys;
   ResonantIntegrals* res;
+  Pole* poles;
   BSCAN_HD void operator()(long long item) const {
     const long long j = item / tt.n_binned;
     const int b = static_cast<int>(item % tt.n_binned);
@@ -193,11 +226,11 @@ struct ResonantStage {
     decode_pole_key(g, keys[j], p);
     complete_params<Model>(in, p);
     const Pole pole = Model::pole(in, p);
+    if (b == 0) poles[j] = pole;
     if (term_resonant_basis(basis, b, pole, res[item])) return;
     int t = 0;
     while (tt.slot[t] != b) ++t;
-    res[item] =
-        term_resonant(in, tt.terms[t], pole, project(tt.terms[t].channel, Model::wc_masks()));
+    res[item] = term_resonant(in, tt.terms[t], pole, tt.dirs[t]);
   }
 };
 
@@ -228,6 +261,7 @@ struct PointStage {
   const long long* keys;  // sorted distinct pole keys of this chunk (null: no resonance)
   long long n_keys;
   const ResonantIntegrals* res;
+  const Pole* poles;  // per key: the pole of its stage-1 row (all points of a key share it)
   long long begin, stride;
   double* out;
 
@@ -235,9 +269,11 @@ struct PointStage {
     double p[kMaxParams];
     decode_point(g, begin + i, p);
     complete_params<Model>(in, p);
-    const Pole pole = Model::pole(in, p);
+    Pole pole;
     const ResonantIntegrals* row = nullptr;
-    if (keys != nullptr) {
+    if (keys == nullptr) {
+      pole = Model::pole(in, p);
+    } else {
       const long long key = pole_key(g, begin + i);
       long long lo = 0, hi = n_keys - 1;
       while (lo < hi) {
@@ -248,28 +284,52 @@ struct PointStage {
           hi = mid;
       }
       row = res + lo * tt.n_binned;
+      pole = poles[lo];
     }
-    const WcShifts shifts[kLeptons] = {Model::wc_shifts(in, p, Lepton::e),
-                                       Model::wc_shifts(in, p, Lepton::mu)};
+    DirCouplings cp[kNumChannels][kLeptons];  // the point's shifts in each channel's directions
+    for (int l = 0; l < kLeptons; ++l) {
+      const WcShifts shifts = Model::wc_shifts(in, p, static_cast<Lepton>(l));
+      for (int c = 0; c < kNumChannels; ++c) cp[c][l] = project(static_cast<Channel>(c), shifts);
+    }
     double rate[kMaxTerms];
     for (int t = 0; t < tt.n; ++t) {
-      RateTerm term = tt.terms[t];
-      Spectral contact = tt.contact[t];
+      const RateTerm& term = tt.terms[t];
       if (term.kind == TermKind::differential && term.q2 == kQ2FromAxis) {
-        term.q2 = p[kQ2Param];
-        contact = term_contact(in, term);
+        RateTerm at_point = term;
+        at_point.q2 = p[kQ2Param];
+        rate[t] = differential_rate(at_point, term_contact(in, at_point), pole, cp, tt.dirs[t]);
+        continue;
       }
-      cplx P{0.0, 0.0};
-      if (pole.active && term.kind == TermKind::differential)
-        P = cplx{1.0, 0.0} / cplx{term.q2 - pole.M2, pole.gamma};
-      const ResonantIntegrals* r = (row != nullptr && tt.slot[t] >= 0) ? row + tt.slot[t] : nullptr;
-      const bool interference = in.options.on_shell_interference || term.kind != TermKind::binned ||
-                                !pole_in_bin(pole, term.bin);
-      rate[t] = term_rate(contact, r, project(term.channel, shifts[static_cast<int>(term.lepton)]),
-                          term.kind, P, interference);
+      rate[t] = term.kind == TermKind::differential
+                    ? differential_rate(term, tt.contact[t], pole, cp, tt.dirs[t])
+                    : binned_rate(term, tt.contact[t], row != nullptr ? row + tt.slot[t] : nullptr,
+                                  pole, cp, tt.dirs[t]);
     }
+    PointMemo<Model> memo(in, p);
     for (int o = 0; o < n_ops; ++o)
-      out[o * stride + i] = evaluate_op<Model>(in, ops[o], p, pole, rate);
+      out[o * stride + i] = evaluate_op<Model>(in, ops[o], p, pole, rate, memo);
+  }
+
+ private:
+  using Couplings = DirCouplings[kNumChannels][kLeptons];
+
+  BSCAN_HD static const DirCouplings& of(const Couplings& cp, const RateTerm& term) {
+    return cp[static_cast<int>(term.channel)][static_cast<int>(term.lepton)];
+  }
+
+  BSCAN_HD static double differential_rate(const RateTerm& term, const Spectral& contact,
+                                           const Pole& pole, const Couplings& cp, DirMasks dirs) {
+    cplx P{0.0, 0.0};
+    if (pole.active) P = cplx{1.0, 0.0} / cplx{term.q2 - pole.M2, pole.gamma};
+    return term_rate(contact, nullptr, of(cp, term), TermKind::differential, P, true, dirs);
+  }
+
+  BSCAN_HD double binned_rate(const RateTerm& term, const Spectral& contact,
+                              const ResonantIntegrals* r, const Pole& pole, const Couplings& cp,
+                              DirMasks dirs) const {
+    const bool interference = in.options.on_shell_interference || !pole_in_bin(pole, term.bin);
+    return term_rate(contact, r, of(cp, term), TermKind::binned, cplx{0.0, 0.0}, interference,
+                     dirs);
   }
 };
 
