@@ -93,6 +93,11 @@ TEST(Plan, PoleTableScopeFollowsTheBudget) {
   PlanLayoutOptions tight;
   tight.pole_table_budget = 1;
   EXPECT_EQ(build_plan(alp_map(16), test::physics(), tight).pole_scope, PoleTableScope::chunk);
+  ScanConfig own = alp_map(16);  // c_ee on an axis: every point its own pole, nothing to share
+  own.axes[0] = {"c_ee", {1e-3, 1e-2, 0.1}, true};
+  const ScanPlan own_plan = build_plan(own, test::physics());
+  EXPECT_EQ(own_plan.pole_keys, own_plan.total_points());
+  EXPECT_EQ(own_plan.pole_scope, PoleTableScope::chunk);
   ScanConfig wet;
   wet.model = "wet";
   wet.axes = {{"C9_bsmumu", {-1.0, 0.0, 1.0}, false}};

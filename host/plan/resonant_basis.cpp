@@ -109,13 +109,14 @@ class Sampler {
 // Chebyshev coefficients c[j][n] of every integrand on a panel.
 std::vector<double> chebyshev(const Sampler& s, const Geom& g) {
   const int N = kBasisCheb, J = s.n();
-  std::vector<double> c(static_cast<std::size_t>(J) * N, 0.0), f(J);
+  std::vector<double> c(static_cast<std::size_t>(J) * N, 0.0), f(J), cos_n(N);
   for (int k = 0; k < N; ++k) {
     const double th = kPi * (k + 0.5) / N;
+    for (int n = 0; n < N; ++n) cos_n[n] = std::cos(n * th);
     double jac;
-    s.at(g, std::cos(th), f.data(), jac);
+    s.at(g, cos_n[1], f.data(), jac);
     for (int j = 0; j < J; ++j)
-      for (int n = 0; n < N; ++n) c[j * N + n] += 2.0 / N * f[j] * std::cos(n * th);
+      for (int n = 0; n < N; ++n) c[j * N + n] += 2.0 / N * f[j] * cos_n[n];
   }
   for (int j = 0; j < J; ++j) c[j * N] *= 0.5;
   return c;

@@ -213,8 +213,11 @@ ScanPlan build_plan(const ScanConfig& c, const PhysicsData& physics,
     plan.bases = build_resonant_bases(physics.inputs(), plan.compiled.terms, plan.model->wc_masks);
     const long double bytes =
         static_cast<long double>(plan.pole_keys) * n_binned * sizeof(ResonantIntegrals);
+    // A per-slab table pays when points share poles across chunks; when every point has its own
+    // pole there is nothing to share, and per chunk the table stays small and is reused.
+    const bool shared = plan.pole_keys < plan.total_points();
     plan.pole_scope =
-        bytes <= layout.pole_table_budget ? PoleTableScope::slab : PoleTableScope::chunk;
+        shared && bytes <= layout.pole_table_budget ? PoleTableScope::slab : PoleTableScope::chunk;
   }
   return plan;
 }

@@ -31,7 +31,7 @@ struct Slab {
 
 // Where the stage-1 resonance integrals live: nowhere (no resonant term), one table per slab
 // (every distinct pole of the slab integrated once) or, when that table would exceed
-// kPoleTableBudgetBytes, one per chunk.
+// kPoleTableBudgetBytes or every point has a pole of its own, one per chunk.
 enum class PoleTableScope { none, slab, chunk };
 inline constexpr long long kPoleTableBudgetBytes = 256ll << 20;
 

@@ -126,6 +126,10 @@ struct HasThresholds<M, std::void_t<decltype(M::thresholds(std::declval<const do
 //   int dq2 BR(B -> M X)[m_X = sqrt q2] sqrt(q2) Gamma(X -> f)[m_X = sqrt q2] / (pi |D(q2)|^2),
 // D = q2 - M^2 + i M Gamma; as Gamma -> 0 it tends to BR(B -> M X) BR(X -> f) (Eq. 3 for B -> K).
 // The model's thresholds(p, f, m2) (optional) name the square-root branch points of Gamma(X -> f).
+// Longest panel of the off-shell integral [GeV^2]: the smooth factor's nearest singularities (the
+// form factors' poles, >= 6 GeV^2 beyond the kinematic end) leave a 16-point rule at ~1e-20 on it;
+// the pole's panels are graded by panel_quadrature.
+inline constexpr double kOffShellPanel = 4.0;
 template <class Model, int N = 16>
 BSCAN_HD double off_shell_br(const PhysicsInputs& in, const double* p, const Pole& pole, Channel c,
                              Decay f, double lo, double hi) {
@@ -143,13 +147,14 @@ BSCAN_HD double off_shell_br(const PhysicsInputs& in, const double* p, const Pol
     double q[Model::kNumParams];
     for (int i = 0; i < Model::kNumParams; ++i) q[i] = p[i];
     double sum = 0.0;
-    panel_quadrature<N>(iv, nullptr, 0, nullptr, 0, pole, 1.0, [&](double q2, double x, double w) {
-      q[Model::kMassParam] = std::sqrt(q2);
-      const double prod = Model::production_br(in, q, c);
-      if (prod > 0.0)
-        sum += w * prod * q[Model::kMassParam] * Model::width(in, q, f) /
-               (kPi * (x * x + pole.gamma * pole.gamma));
-    });
+    panel_quadrature<N>(iv, nullptr, 0, nullptr, 0, pole, kOffShellPanel,
+                        [&](double q2, double x, double w) {
+                          q[Model::kMassParam] = std::sqrt(q2);
+                          const double prod = Model::production_br(in, q, c);
+                          if (prod > 0.0)
+                            sum += w * prod * q[Model::kMassParam] * Model::width(in, q, f) /
+                                   (kPi * (x * x + pole.gamma * pole.gamma));
+                        });
     return sum;
   }
 }
