@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -203,6 +204,104 @@ TEST_F(Cli, UnwritableOutputFails) {
   EXPECT_NE(r.code, 0);
   EXPECT_NE(read(dir_ / "stderr.txt").find("/nonexistent-dir"), std::string::npos)
       << read(dir_ / "stderr.txt");
+}
+
+// Names of the datasets in an HDF5 file and their storage type sizes.
+std::map<std::string, std::size_t> datasets(const fs::path& file) {
+  std::map<std::string, std::size_t> out;
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  EXPECT_GE(f, 0) << file;
+  H5Literate(
+      f, H5_INDEX_NAME, H5_ITER_INC, nullptr,
+      [](hid_t g, const char* name, const H5L_info_t*, void* data) -> herr_t {
+        const hid_t d = H5Dopen2(g, name, H5P_DEFAULT);
+        const hid_t t = H5Dget_type(d);
+        (*static_cast<std::map<std::string, std::size_t>*>(data))[name] = H5Tget_size(t);
+        H5Tclose(t);
+        H5Dclose(d);
+        return 0;
+      },
+      &out);
+  H5Fclose(f);
+  return out;
+}
+
+std::vector<std::uint32_t> read_u32(const fs::path& file, const std::string& name) {
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  const hid_t d = H5Dopen2(f, name.c_str(), H5P_DEFAULT);
+  const hid_t s = H5Dget_space(d);
+  std::vector<std::uint32_t> v(static_cast<std::size_t>(H5Sget_simple_extent_npoints(s)));
+  H5Dread(d, H5T_NATIVE_UINT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
+  H5Sclose(s);
+  H5Dclose(d);
+  H5Fclose(f);
+  return v;
+}
+
+// [output]: a subset of the observables as float32; flags only (the same flags as a full run);
+// bad tables refused naming the key; a map larger than the disk refused before it starts.
+TEST_F(Cli, OutputTableSelectsWhatIsStored) {
+  const std::string scan = read(dir_ / "scan.toml");
+  const std::string base = scan.substr(scan.find("observables"));
+  std::ofstream(dir_ / "subset.toml") << "model = \"alp\"\n"
+                                      << base
+                                      << "[output]\npath = \"subset.h5\"\n"
+                                         "observables = [\"Gamma_a\"]\ndtype = \"float32\"\n";
+  ASSERT_EQ(bscan("run " + (dir_ / "subset.toml").string(), dir_).code, 0)
+      << read(dir_ / "stderr.txt");
+  std::map<std::string, std::size_t> d = datasets(dir_ / "subset.h5");
+  EXPECT_EQ(d.count("RK[1.1,6.0]"), 0u);
+  ASSERT_EQ(d.count("Gamma_a"), 1u);
+  EXPECT_EQ(d["Gamma_a"], 4u) << "float32";
+
+  const std::string constraints = "[constraints]\nmeasurements = \"paper-2021\"\n";
+  std::ofstream(dir_ / "full.toml") << "model = \"alp\"\noutput = \"full.h5\"\n"
+                                    << base << constraints;
+  std::ofstream(dir_ / "flags.toml")
+      << "model = \"alp\"\n"
+      << base << constraints << "[output]\npath = \"flags.h5\"\nflags_only = true\n";
+  ASSERT_EQ(bscan("run " + (dir_ / "full.toml").string(), dir_).code, 0)
+      << read(dir_ / "stderr.txt");
+  ASSERT_EQ(bscan("run " + (dir_ / "flags.toml").string(), dir_).code, 0)
+      << read(dir_ / "stderr.txt");
+  d = datasets(dir_ / "flags.h5");
+  for (const auto& [name, size] : d)
+    EXPECT_TRUE(name.rfind("flags", 0) == 0 || name == "m_a" || name == "c_sb_plus") << name;
+  ASSERT_EQ(d.count("flags"), 1u);
+  EXPECT_EQ(read_u32(dir_ / "flags.h5", "flags"), read_u32(dir_ / "full.h5", "flags"));
+  EXPECT_GT(datasets(dir_ / "full.h5").size(), d.size() + 10) << "the full file has the pulls";
+
+  std::ofstream(dir_ / "unknown.toml") << "model = \"alp\"\n"
+                                       << base << "[output]\nobservables = [\"RK[1,6]\"]\n";
+  EXPECT_EQ(
+      bscan("run " + (dir_ / "unknown.toml").string() + " -o " + (dir_ / "u.h5").string(), dir_)
+          .code,
+      2);
+  EXPECT_NE(read(dir_ / "stderr.txt").find("output.observables[0]"), std::string::npos)
+      << read(dir_ / "stderr.txt");
+  std::ofstream(dir_ / "noflags.toml") << "model = \"alp\"\n"
+                                       << base << "[output]\nflags_only = true\n";
+  EXPECT_EQ(
+      bscan("run " + (dir_ / "noflags.toml").string() + " -o " + (dir_ / "n.h5").string(), dir_)
+          .code,
+      2);
+  EXPECT_NE(read(dir_ / "stderr.txt").find("output.flags_only"), std::string::npos)
+      << read(dir_ / "stderr.txt");
+
+  // 10^12 points x 8 bytes exceed any test machine's disk: refused before anything is computed.
+  std::ofstream(dir_ / "huge.toml")
+      << "model = \"alp\"\nobservables = [\"Gamma_a\"]\n"
+         "[[axes]]\nname = \"m_a\"\nmin = 0.1\nmax = 1.0\npoints = 10000\n"
+         "[[axes]]\nname = \"c_ee\"\nmin = 0.1\nmax = 1.0\npoints = 10000\n"
+         "[[axes]]\nname = \"c_mumu\"\nmin = 0.1\nmax = 1.0\npoints = 10000\n";
+  EXPECT_EQ(
+      bscan("run " + (dir_ / "huge.toml").string() + " -o " + (dir_ / "huge.h5").string(), dir_)
+          .code,
+      3);
+  const std::string err = read(dir_ / "stderr.txt");
+  EXPECT_NE(err.find("GB free"), std::string::npos) << err;
+  EXPECT_NE(err.find("1000000000000 points x 8 bytes"), std::string::npos) << err;
+  EXPECT_FALSE(fs::exists(dir_ / "huge.h5.partial"));
 }
 
 TEST_F(Cli, ValidateAndList) {

@@ -70,6 +70,10 @@ int bscan::cli::main(int argc, char** argv) {
   cmd_run->add_option("--device", run.device, "GPU index for the CUDA backend (default 0)")
       ->check(CLI::NonNegativeNumber);
   cmd_run->add_flag("--overwrite", run.overwrite, "replace an existing output file");
+  cmd_run->add_flag("--resume", run.resume,
+                    "continue OUTPUT.partial, left by an interrupted run of the same config");
+  cmd_run->add_flag("--no-space-check{false}", run.space_check,
+                    "start even when the output's uncompressed size exceeds the free space");
   cmd_run->add_flag("--progress", progress, "progress on stderr even when it is not a terminal");
 
   bscan::cli::PointOptions point;

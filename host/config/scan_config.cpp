@@ -109,6 +109,32 @@ const char* scan_config_schema() {
   return it->second.c_str();
 }
 
+// `output = "PATH"` or the table [output] (path, observables, dtype, pulls, flags_only).
+void read_output(const json& o, ScanConfig& c, const std::string& origin) {
+  if (o.is_string()) {
+    c.output = o.get<std::string>();
+    return;
+  }
+  if (o.contains("path")) c.output = o["path"].get<std::string>();
+  if (o.contains("observables")) {
+    c.store.select = true;
+    for (const auto& id : o["observables"]) c.store.observables.push_back(id.get<std::string>());
+  }
+  if (o.contains("dtype")) c.float32 = c.float32 || o["dtype"].get<std::string>() == "float32";
+  c.store.pulls = o.value("pulls", true);
+  c.store.flags_only = o.value("flags_only", false);
+  if (c.store.flags_only && (o.contains("observables") || o.value("pulls", false)))
+    throw InputError(
+        fmt::format("{}: key 'output.flags_only': stores flags only; drop 'output.observables' and "
+                    "'output.pulls' or set flags_only = false",
+                    origin));
+  if (c.store.flags_only) {
+    c.store.select = true;
+    c.store.observables.clear();
+    c.store.pulls = false;
+  }
+}
+
 }  // namespace
 
 ScanConfig parse_config(const std::string& text, const std::string& origin) {
@@ -118,9 +144,9 @@ ScanConfig parse_config(const std::string& text, const std::string& origin) {
   c.text = text;
   c.model = doc.at("model").get<std::string>();
   c.physics = doc.value("physics", c.physics);
-  if (doc.contains("output")) c.output = doc["output"].get<std::string>();
   c.chunk_size = doc.value("chunk_size", c.chunk_size);
   c.float32 = doc.value("float32", false);
+  if (doc.contains("output")) read_output(doc["output"], c, origin);
   if (doc.contains("parameters"))
     for (const auto& [k, v] : doc["parameters"].items()) {
       if (v.is_string())

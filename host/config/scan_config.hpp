@@ -25,6 +25,14 @@ struct ConstraintOptions {
   bool g2_paper = false;                        // paper 000's simplified g-2 (Eq. 3.28)
 };
 
+// What the output file stores (the config's `output` table; `output = "PATH"` stores everything).
+struct OutputOptions {
+  bool select = false;                   // `observables` given: store only those (maybe none)
+  std::vector<std::string> observables;  // ids among the config's observables
+  bool pulls = true;                     // the constraints' pulls and chi2 rows
+  bool flags_only = false;               // flags only: no observables, no pulls
+};
+
 struct AxisConfig {
   std::string name;
   std::vector<double> values;
@@ -42,7 +50,8 @@ struct ScanConfig {
   std::vector<std::string> observables;
   std::filesystem::path output;  // empty when the config has none
   long long chunk_size = 1 << 16;
-  bool float32 = false;
+  bool float32 = false;  // observables as float32
+  OutputOptions store;   // what the output stores
   SmearingResolutions smearing;
   ModelOptions options;             // [options]
   bool smear_non_resonant = false;  // [options] smear_non_resonant

@@ -106,8 +106,8 @@ class WriterThread {
 }  // namespace
 
 ExecutionStats execute(const ScanPlan& plan, const Slab& slab, Backend& backend,
-                       std::span<Sink* const> sinks,
-                       const std::function<void(long long)>& progress) {
+                       std::span<Sink* const> sinks, const std::function<void(long long)>& progress,
+                       const std::function<bool(long long, long long)>& skip) {
   ExecutionStats st;
   const Clock::time_point start = Clock::now();
   const long long stage1_before = backend.stage1_integrals();
@@ -118,10 +118,13 @@ ExecutionStats execute(const ScanPlan& plan, const Slab& slab, Backend& backend,
   {
     WriterThread writer(sinks);
     for (long long begin = slab.begin; begin < slab.end;) {
-      const long long end = std::min<long long>(
-          slab.end,
-          static_cast<long long>(plan.layout.aligned_end(
-              static_cast<std::size_t>(begin), static_cast<std::size_t>(plan.chunk_size))));
+      const long long end = plan.chunk_end(slab, begin);
+      if (skip && skip(begin, end - begin)) {
+        st.skipped += end - begin;
+        begin = end;
+        if (progress) progress(st.points + st.skipped);
+        continue;
+      }
       Chunk c = writer.take_spare();
       c.begin = begin;
       c.count = end - begin;
@@ -136,7 +139,7 @@ ExecutionStats execute(const ScanPlan& plan, const Slab& slab, Backend& backend,
       ++st.chunks;
       st.points += end - begin;
       begin = end;
-      if (progress) progress(st.points);
+      if (progress) progress(st.points + st.skipped);
     }
     writer.drain();
     st.write = writer.write_seconds();

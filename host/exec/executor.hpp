@@ -15,14 +15,17 @@ namespace bscan {
 // writer thread runs the sinks; `waited` is the main thread's wait for the writer.
 struct ExecutionStats {
   long long points = 0, chunks = 0, stage1_integrals = 0;
+  long long skipped = 0;  // points of chunks `skip` said are done
   double seconds = 0.0, stage1 = 0.0, evaluate = 0.0, write = 0.0, waited = 0.0;
 };
 
-// Runs `slab` of `plan`; calls progress(points done) after each chunk is handed over; returns when
-// every chunk is written (the caller finishes the sinks after its last slab). An error in a sink
-// stops the run and is rethrown here.
+// Runs `slab` of `plan`; calls progress(points done or skipped) after each chunk; returns when
+// every chunk is written (the caller finishes the sinks after its last slab). Chunks for which
+// skip(begin, count) is true are left out (a resumed run: already in the file). An error in a
+// sink stops the run and is rethrown here.
 ExecutionStats execute(const ScanPlan& plan, const Slab& slab, Backend& backend,
                        std::span<Sink* const> sinks,
-                       const std::function<void(long long)>& progress = {});
+                       const std::function<void(long long)>& progress = {},
+                       const std::function<bool(long long begin, long long count)>& skip = {});
 
 }  // namespace bscan

@@ -17,6 +17,8 @@ struct RunOptions {
   int threads = 0;  // 0: all cores
   int device = 0;   // GPU index for the CUDA backend
   bool overwrite = false;
+  bool resume = false;      // continue OUTPUT.partial of an interrupted run of the same config
+  bool space_check = true;  // refuse to start when the output's uncompressed size does not fit
   std::function<void(long long done, long long total)> progress;  // optional
 };
 

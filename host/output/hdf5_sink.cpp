@@ -40,11 +40,11 @@ VariableSpec flag_variable(const ScanPlan& plan, int w) {
 
 std::vector<VariableSpec> variable_specs(const ScanPlan& plan, bool float32) {
   std::vector<VariableSpec> vars;
-  for (std::size_t o = 0; o < plan.n_user_observables; ++o) {
+  for (std::size_t o : plan.stored) {
     const ObservableSpec& s = plan.observables[o];
     vars.push_back({s.id, s.unit, s.latex, float32 ? DType::f32 : DType::f64, {}, {}});
   }
-  for (std::size_t k = 0; k < plan.pull_names.size(); ++k)
+  for (std::size_t k = 0; k < (plan.store_pulls ? plan.pull_names.size() : 0); ++k)
     vars.push_back({plan.pull_output_name(k),
                     "1",
                     plan.is_chi2_row(k) ? plan.pull_labels[k] : "pull of " + plan.pull_names[k],
@@ -74,19 +74,35 @@ FileAttributes with_parameters(FileAttributes attrs, const ScanPlan& plan) {
 }  // namespace
 
 Hdf5Sink::Hdf5Sink(const ScanPlan& plan, const std::filesystem::path& path, FileAttributes attrs,
-                   bool float32, bool overwrite)
-    : n_observables_(plan.n_user_observables),
-      n_pulls_(plan.pull_names.size()),
+                   bool float32, bool overwrite, PartialMode mode)
+    : stored_(plan.stored),
+      n_pulls_(plan.store_pulls ? plan.pull_names.size() : 0),
+      first_flag_var_(stored_.size() + n_pulls_),
       n_words_(plan.flag_words()),
       float32_(float32),
       writer_(path, axis_specs(plan), variable_specs(plan, float32),
-              with_parameters(std::move(attrs), plan), overwrite, plan.chunk_target) {}
+              with_parameters(std::move(attrs), plan), overwrite, plan.chunk_target, mode) {}
+
+bool Hdf5Sink::done(long long begin, long long count) const {
+  return writer_.done(static_cast<std::size_t>(begin), static_cast<std::size_t>(count));
+}
+
+void Hdf5Sink::read_flags(long long begin, long long count, std::uint32_t* flags) {
+  for (int w = 0; w < n_words_; ++w)
+    writer_.read(first_flag_var_ + w, static_cast<std::size_t>(begin),
+                 static_cast<std::size_t>(count), flags + w * count);
+}
+
+std::size_t Hdf5Sink::point_bytes(const ScanPlan& plan, bool float32) {
+  return plan.stored.size() * (float32 ? 4 : 8) +
+         (plan.store_pulls ? plan.pull_names.size() : 0) * 4 + plan.flag_words() * 4;
+}
 
 void Hdf5Sink::consume(const Chunk& chunk) {
   const std::size_t n = static_cast<std::size_t>(chunk.count);
   const std::size_t begin = static_cast<std::size_t>(chunk.begin);
   std::size_t v = 0;
-  for (std::size_t o = 0; o < n_observables_; ++o, ++v) {
+  for (std::size_t o : stored_) {
     const double* col = chunk.values.data() + o * n;
     if (float32_) {
       buf32_.assign(col, col + n);
@@ -94,10 +110,12 @@ void Hdf5Sink::consume(const Chunk& chunk) {
     } else {
       writer_.write(v, begin, n, col);
     }
+    ++v;
   }
   for (std::size_t k = 0; k < n_pulls_; ++k, ++v)
     writer_.write(v, begin, n, chunk.pulls.data() + k * n);
   for (int w = 0; w < n_words_; ++w, ++v) writer_.write(v, begin, n, chunk.flags.data() + w * n);
+  writer_.mark_done(begin, n);
 }
 
 }  // namespace bscan

@@ -11,14 +11,25 @@ namespace bscan {
 
 class Hdf5Sink final : public Sink {
  public:
-  // Creates `path.partial`; the plan's fixed parameters become attributes parameter_<name>.
+  // Creates `path.partial` (resumable: kept, with its completed chunks, when the run fails) or,
+  // with PartialMode::resume, continues it; the plan's fixed parameters become attributes
+  // parameter_<name>.
   Hdf5Sink(const ScanPlan& plan, const std::filesystem::path& path, FileAttributes attrs,
-           bool float32, bool overwrite);
+           bool float32, bool overwrite, PartialMode mode = PartialMode::discard);
+  // Whether the points [begin, begin+count) are already in the file (resumed runs).
+  bool done(long long begin, long long count) const;
+  bool restarted() const { return writer_.restarted(); }
+  // The flag words of points already in the file, [w * count + i] (resumed runs).
+  void read_flags(long long begin, long long count, std::uint32_t* flags);
+  // Bytes per grid point of the stored variables, uncompressed.
+  static std::size_t point_bytes(const ScanPlan& plan, bool float32);
   void consume(const Chunk& chunk) override;
   void finish() override { writer_.finish(); }
 
  private:
-  std::size_t n_observables_, n_pulls_;
+  std::vector<std::size_t> stored_;  // the observables it writes
+  std::size_t n_pulls_;
+  std::size_t first_flag_var_;
   int n_words_;
   bool float32_;
   std::vector<float> buf32_;

@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <limits>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <utility>
@@ -20,6 +22,8 @@ namespace bscan {
 namespace {
 
 namespace fs = std::filesystem;
+
+constexpr const char* kDoneDataset = "bscan_chunks_done";  // resumable files' bookkeeping
 
 // Owns one HDF5 identifier; Close is the matching H5?close.
 template <herr_t (*Close)(hid_t)>
@@ -145,6 +149,18 @@ void write_string_attribute(hid_t loc, const std::string& name, const std::strin
   write_attribute(loc, name, type.get(), scalar_space().get(), value.c_str());
 }
 
+// A string attribute as write_string_attribute stores it; nullopt when absent or not a string.
+std::optional<std::string> read_string_attribute(hid_t loc, const std::string& name) {
+  if (H5Aexists(loc, name.c_str()) <= 0) return std::nullopt;
+  Attribute a(check(H5Aopen(loc, name.c_str(), H5P_DEFAULT), "opening attribute '" + name + "'"));
+  Datatype type(check(H5Aget_type(a.get()), "reading the type of attribute '" + name + "'"));
+  if (H5Tget_class(type.get()) != H5T_STRING || H5Tis_variable_str(type.get()) > 0)
+    return std::nullopt;
+  std::vector<char> buf(H5Tget_size(type.get()) + 1, '\0');
+  check(H5Aread(a.get(), type.get(), buf.data()), "reading attribute '" + name + "'");
+  return std::string(buf.data());
+}
+
 void write_double_attribute(hid_t loc, const std::string& name, double value) {
   write_attribute(loc, name, H5T_NATIVE_DOUBLE, scalar_space().get(), &value);
 }
@@ -202,6 +218,8 @@ void validate(const std::vector<AxisSpec>& axes, const std::vector<VariableSpec>
       throw std::invalid_argument("empty variable id or name clash for '" + var.id + "'");
     }
   }
+  if (names.contains(kDoneDataset))
+    throw std::invalid_argument(std::string("'") + kDoneDataset + "' is the writer's own dataset");
   for (const char* reserved : {"Conventions", "bscan_complete"}) {
     if (attrs.strings.contains(reserved) || attrs.numbers.contains(reserved)) {
       throw std::invalid_argument(std::string("global attribute '") + reserved +
@@ -243,7 +261,10 @@ struct Hdf5Writer::Impl {
   fs::path final_path;
   fs::path partial_path;
   bool overwrite = false;
+  PartialMode mode = PartialMode::discard;
   bool owns_partial = false;  // partial_path is ours to delete
+  bool keep_partial = false;  // resumable and complete as of its last flush: keep it on failure
+  bool restarted = false;     // resume found a .partial without completed work and began anew
   bool finished = false;
 
   std::vector<std::size_t> shape;
@@ -253,32 +274,41 @@ struct Hdf5Writer::Impl {
   std::size_t chunk_total = 1;
 
   std::vector<DType> dtypes;
+  std::vector<std::size_t> chunk_starts;  // flat start of every HDF5 chunk
+  std::vector<std::uint8_t> chunks_done;  // resumable: 1 = chunk written and flushed
   // Declaration order matters: datasets are closed before the file.
   File file;
   std::vector<Dataset> axis_datasets;
   std::vector<Dataset> var_datasets;
+  Dataset done_dataset;
 
-  Impl(fs::path path, const std::vector<std::size_t>& grid, std::size_t target, bool overwrite_)
+  Impl(fs::path path, const std::vector<std::size_t>& grid, std::size_t target, bool overwrite_,
+       PartialMode mode_)
       : final_path(std::move(path)),
         partial_path(fs::path(final_path) += ".partial"),
         overwrite(overwrite_),
+        mode(mode_),
         shape(grid),
         layout(grid, target),
         chunk(layout.chunk_shape()),
         total(layout.total_points()),
-        chunk_total(layout.chunk_points()) {}
-
-  ~Impl() {
-    if (!finished && owns_partial) discard();
+        chunk_total(layout.chunk_points()) {
+    for (std::size_t pos = 0; pos < total; pos = layout.aligned_end(pos, chunk_total))
+      chunk_starts.push_back(pos);
   }
 
-  // Deletes the unfinished file, then closes it with its descriptor pointed at an anonymous
-  // in-memory file: closing flushes caches, and after a write error (disk full) that flush would
-  // fail again, which HDF5 1.10 answers by freeing the file but keeping its ID (crash at exit).
-  void discard() {
+  ~Impl() {
+    if (!finished && owns_partial) close_unfinished(!keep_partial);
+  }
+
+  // Closes the unfinished file (deleting it first when `remove`) with its descriptor pointed at
+  // an anonymous in-memory file: closing flushes caches, and after a write error (disk full)
+  // that flush would fail again, which HDF5 1.10 answers by freeing the file but keeping its ID
+  // (crash at exit). A kept file thus stays as of its last flush.
+  void close_unfinished(bool remove) {
     QuietHdf5Errors quiet;
     std::error_code ignored;
-    fs::remove(partial_path, ignored);
+    if (remove) fs::remove(partial_path, ignored);
     void* handle = nullptr;
     if (file.get() >= 0 && H5Fget_vfd_handle(file.get(), H5P_DEFAULT, &handle) >= 0 && handle) {
       const int memory = ::memfd_create("bscan-discarded-output", 0);
@@ -287,9 +317,142 @@ struct Hdf5Writer::Impl {
         ::close(memory);
       }
     }
+    done_dataset.reset();
     var_datasets.clear();
     axis_datasets.clear();
     file.reset();
+  }
+
+  // Chunks [first, last) of the flat range [begin, begin+count): those that start in it and end
+  // in it.
+  std::pair<std::size_t, std::size_t> chunks_within(std::size_t begin, std::size_t count) const {
+    const auto lo = std::lower_bound(chunk_starts.begin(), chunk_starts.end(), begin);
+    auto hi = std::upper_bound(chunk_starts.begin(), chunk_starts.end(), begin + count);
+    const std::size_t end_of_last = hi == chunk_starts.end() ? total : *hi;
+    if (hi != lo && end_of_last > begin + count) --hi;  // the last chunk sticks out
+    return {static_cast<std::size_t>(lo - chunk_starts.begin()),
+            static_cast<std::size_t>(hi - chunk_starts.begin())};
+  }
+
+  void create_done_dataset() {
+    const hsize_t n = chunk_starts.size();
+    done_dataset = Dataset(check(
+        H5Dcreate2(file.get(), kDoneDataset, H5T_STD_U8LE, simple_space(std::span(&n, 1)).get(),
+                   H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+        "creating the resume bookkeeping"));
+    chunks_done.assign(chunk_starts.size(), 0);
+    check(H5Dwrite(done_dataset.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                   chunks_done.data()),
+          "writing the resume bookkeeping");
+    write_string_attribute(done_dataset.get(), "long_name",
+                           "HDF5 chunks of the grid written and flushed (bscan run --resume)");
+    check(H5Fflush(file.get(), H5F_SCOPE_LOCAL), "flushing file");
+    keep_partial = true;
+  }
+
+  void mark_done(std::size_t begin, std::size_t count) {
+    const auto [first, last] = chunks_within(begin, count);
+    if (first >= last) return;
+    check(H5Fflush(file.get(), H5F_SCOPE_LOCAL), "flushing file");
+    std::fill(chunks_done.begin() + first, chunks_done.begin() + last, 1);
+    const hsize_t n = chunks_done.size(), start = first, extent = last - first;
+    Dataspace space = simple_space(std::span(&n, 1));
+    check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, &start, nullptr, &extent, nullptr),
+          "selecting chunks");
+    check(H5Dwrite(done_dataset.get(), H5T_NATIVE_UINT8, simple_space(std::span(&extent, 1)).get(),
+                   space.get(), H5P_DEFAULT, chunks_done.data() + first),
+          "writing the resume bookkeeping");
+    check(H5Fflush(file.get(), H5F_SCOPE_LOCAL), "flushing file");
+  }
+
+  bool done(std::size_t begin, std::size_t count) const {
+    if (chunks_done.empty()) return false;
+    const auto [first, last] = chunks_within(begin, count);
+    const std::size_t end = last < chunk_starts.size() ? chunk_starts[last] : total;
+    if (first >= last || chunk_starts[first] != begin || end != begin + count) return false;
+    return std::all_of(chunks_done.begin() + first, chunks_done.begin() + last,
+                       [](std::uint8_t d) { return d != 0; });
+  }
+
+  // Whether the .partial holds the bookkeeping of completed chunks; false for one killed while it
+  // was being created (then it holds no work: empty, or HDF5 without the bookkeeping). Anything
+  // else - not a file bscan could have written - is refused.
+  bool partial_has_bookkeeping() const {
+    if (!fs::is_regular_file(partial_path))
+      throw OutputError("no '" + partial_path.string() + "' to resume");
+    static constexpr char kSignature[8] = {'\x89', 'H', 'D', 'F', '\r', '\n', '\x1a', '\n'};
+    char head[8] = {};
+    std::ifstream in(partial_path, std::ios::binary);
+    in.read(head, 8);
+    if (!std::equal(head, head + in.gcount(), kSignature))
+      throw ResumeMismatch("'" + partial_path.string() + "' is not a file bscan wrote");
+    QuietHdf5Errors quiet;
+    const hid_t f = H5Fopen(partial_path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0) return false;
+    const bool found = H5Lexists(f, kDoneDataset, H5P_DEFAULT) > 0;
+    H5Fclose(f);
+    return found;
+  }
+
+  // The .partial of an interrupted resumable run: same axes, variables and string attributes.
+  void open_partial(const std::vector<AxisSpec>& axes, const std::vector<VariableSpec>& vars,
+                    const FileAttributes& attrs) {
+    if (!fs::is_regular_file(partial_path))
+      throw OutputError("no '" + partial_path.string() + "' to resume");
+    PropertyList fapl(check(H5Pcreate(H5P_FILE_ACCESS), "creating property list"));
+    check(H5Pset_file_locking(fapl.get(), true, true), "setting file locking");
+    file = File(check(H5Fopen(partial_path.c_str(), H5F_ACC_RDWR, fapl.get()), "opening file"));
+    owns_partial = true;
+    keep_partial = true;
+    // A kill between two flushes can leave chunk data (and index entries of chunks not marked
+    // done) past the end of allocation the superblock recorded; HDF5 would then rewrite such a
+    // chunk in place beyond it ("addr overflow"). Everything up to the end of the file is taken
+    // as allocated (what h5clear --increment does); new space comes after it.
+    check(H5Fincrement_filesize(file.get(), 0), "extending the file's allocation to its end");
+    for (const auto& [name, value] : attrs.strings) {
+      if (attrs.may_differ.contains(name)) continue;
+      const std::optional<std::string> found = read_string_attribute(file.get(), name);
+      if (found != value)
+        throw ResumeMismatch("'" + partial_path.string() + "' was made with another " + name +
+                             (found ? "" : " (none recorded)"));
+    }
+    for (const AxisSpec& axis : axes) {
+      axis_datasets.push_back(open_dataset(axis.name, H5T_IEEE_F64LE, {axis.values.size()}));
+      std::vector<double> values(axis.values.size());
+      check(H5Dread(axis_datasets.back().get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                    values.data()),
+            "reading axis '" + axis.name + "'");
+      if (values != axis.values)
+        throw ResumeMismatch("'" + partial_path.string() + "' has other values on axis '" +
+                             axis.name + "'");
+    }
+    for (const VariableSpec& var : vars) {
+      var_datasets.push_back(
+          open_dataset(Hdf5Writer::dataset_name(var.id), file_type(var.dtype), shape));
+      dtypes.push_back(var.dtype);
+    }
+    done_dataset = open_dataset(kDoneDataset, H5T_STD_U8LE, {chunk_starts.size()});
+    chunks_done.resize(chunk_starts.size());
+    check(H5Dread(done_dataset.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                  chunks_done.data()),
+          "reading the resume bookkeeping");
+  }
+
+  // An existing dataset of this type and shape, else ResumeMismatch.
+  Dataset open_dataset(const std::string& name, hid_t type, const std::vector<std::size_t>& dims) {
+    const std::string where = "'" + partial_path.string() + "'";
+    if (H5Lexists(file.get(), name.c_str(), H5P_DEFAULT) <= 0)
+      throw ResumeMismatch(where + " has no dataset '" + name + "'");
+    Dataset d(check(H5Dopen2(file.get(), name.c_str(), H5P_DEFAULT), "opening '" + name + "'"));
+    Datatype t(check(H5Dget_type(d.get()), "reading a type"));
+    Dataspace s(check(H5Dget_space(d.get()), "reading a dataspace"));
+    std::vector<hsize_t> found(
+        static_cast<std::size_t>(std::max(0, H5Sget_simple_extent_ndims(s.get()))));
+    H5Sget_simple_extent_dims(s.get(), found.data(), nullptr);
+    if (H5Tequal(t.get(), type) <= 0 ||
+        !std::equal(found.begin(), found.end(), dims.begin(), dims.end()))
+      throw ResumeMismatch(where + " has dataset '" + name + "' with another type or shape");
+    return d;
   }
 
   [[noreturn]] void fail(const OutputError& error) const {
@@ -402,7 +565,10 @@ struct Hdf5Writer::Impl {
     dtypes.push_back(var.dtype);
   }
 
-  void write(std::size_t var, std::size_t begin, std::size_t count, const void* data) {
+  // File and memory spaces of the flat range [begin, begin+count). One box (chunk-aligned
+  // ranges): a memory space of the box's shape lets HDF5 copy whole rows instead of mapping every
+  // point to its chunk.
+  std::pair<Dataspace, Dataspace> select(std::size_t begin, std::size_t count) const {
     const std::vector<hsize_t> dims(shape.begin(), shape.end());
     Dataspace file_space = simple_space(dims);
     H5S_seloper_t op = H5S_SELECT_SET;
@@ -415,17 +581,31 @@ struct Hdf5Writer::Impl {
           "selecting points");
       op = H5S_SELECT_OR;
     }
-    // One box (chunk-aligned ranges): a memory space of the box's shape lets HDF5 copy whole rows
-    // instead of mapping every point to its chunk.
     const hsize_t size = count;
     Dataspace memory_space =
         boxes.size() == 1
             ? simple_space(std::vector<hsize_t>(boxes[0].count.begin(), boxes[0].count.end()))
             : simple_space(std::span(&size, 1));
+    return {std::move(file_space), std::move(memory_space)};
+  }
+
+  std::string points(std::size_t var, std::size_t begin, std::size_t count) const {
+    return "points [" + std::to_string(begin) + ", " + std::to_string(begin + count) +
+           ") of variable " + std::to_string(var);
+  }
+
+  void write(std::size_t var, std::size_t begin, std::size_t count, const void* data) {
+    const auto [file_space, memory_space] = select(begin, count);
     check(H5Dwrite(var_datasets[var].get(), memory_type(dtypes[var]), memory_space.get(),
                    file_space.get(), H5P_DEFAULT, data),
-          "writing points [" + std::to_string(begin) + ", " + std::to_string(begin + count) +
-              ") of variable " + std::to_string(var));
+          "writing " + points(var, begin, count));
+  }
+
+  void read(std::size_t var, std::size_t begin, std::size_t count, void* data) {
+    const auto [file_space, memory_space] = select(begin, count);
+    check(H5Dread(var_datasets[var].get(), memory_type(dtypes[var]), memory_space.get(),
+                  file_space.get(), H5P_DEFAULT, data),
+          "reading " + points(var, begin, count));
   }
 
   void close_file() {
@@ -434,6 +614,10 @@ struct Hdf5Writer::Impl {
                     &complete);
     // Late write errors (disk full) appear here, while the file is still open for discard().
     check(H5Fflush(file.get(), H5F_SCOPE_LOCAL), "flushing file");
+    if (done_dataset.get() >= 0) {  // complete: the bookkeeping has done its job
+      check(done_dataset.reset(), "closing the resume bookkeeping");
+      check(H5Ldelete(file.get(), kDoneDataset, H5P_DEFAULT), "removing the resume bookkeeping");
+    }
     for (Dataset& dataset : var_datasets) check(dataset.reset(), "closing variable");
     for (Dataset& dataset : axis_datasets) check(dataset.reset(), "closing axis");
     check(file.reset(), "closing file");
@@ -456,15 +640,26 @@ struct Hdf5Writer::Impl {
 
 Hdf5Writer::Hdf5Writer(std::filesystem::path final_path, std::vector<AxisSpec> axes,
                        std::vector<VariableSpec> vars, FileAttributes attrs, bool overwrite,
-                       std::size_t target_chunk_points) {
+                       std::size_t target_chunk_points, PartialMode mode) {
   validate(axes, vars, attrs);
   impl_ = std::make_unique<Impl>(std::move(final_path), axis_sizes(axes), target_chunk_points,
-                                 overwrite);
+                                 overwrite, mode);
   impl_->check_target();
+  if (mode == PartialMode::resume && !impl_->partial_has_bookkeeping()) {
+    // Killed while it was being created: nothing to continue, so it is created again.
+    std::filesystem::remove(impl_->partial_path);
+    impl_->restarted = true;
+    mode = impl_->mode = PartialMode::resumable;
+  }
   impl_->guarded([&] {
+    if (mode == PartialMode::resume) {
+      impl_->open_partial(axes, vars, attrs);
+      return;
+    }
     impl_->create_file(attrs);
     for (const AxisSpec& axis : axes) impl_->create_axis(axis);
     for (const VariableSpec& var : vars) impl_->create_variable(var);
+    if (mode == PartialMode::resumable) impl_->create_done_dataset();
   });
 }
 
@@ -485,6 +680,24 @@ void Hdf5Writer::write(std::size_t var, std::size_t begin, std::size_t count, co
   }
   if (count == 0) return;
   impl_->guarded([&] { impl_->write(var, begin, count, data); });
+}
+
+void Hdf5Writer::mark_done(std::size_t begin, std::size_t count) {
+  if (impl_->chunks_done.empty()) return;
+  impl_->guarded([&] { impl_->mark_done(begin, count); });
+}
+
+bool Hdf5Writer::restarted() const { return impl_->restarted; }
+
+bool Hdf5Writer::done(std::size_t begin, std::size_t count) const {
+  return impl_->done(begin, count);
+}
+
+void Hdf5Writer::read(std::size_t var, std::size_t begin, std::size_t count, void* data) {
+  if (var >= impl_->var_datasets.size() || begin > impl_->total || count > impl_->total - begin)
+    throw std::out_of_range("read: variable " + std::to_string(var) + " outside the grid");
+  if (count == 0) return;
+  impl_->guarded([&] { impl_->read(var, begin, count, data); });
 }
 
 void Hdf5Writer::finish() {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -37,6 +38,7 @@ struct VariableSpec {
 struct FileAttributes {
   std::map<std::string, std::string> strings;
   std::map<std::string, double> numbers;
+  std::set<std::string> may_differ;  // strings a resumed run does not compare (e.g. the device)
 };
 
 // Any failure to create, write or finish the output file (I/O or HDF5 error).
@@ -55,6 +57,19 @@ struct GridBox {
 std::vector<GridBox> flat_range_boxes(std::span<const std::size_t> shape, std::size_t begin,
                                       std::size_t count);
 
+// How a writer treats its .partial file.
+//  discard:   a writer destroyed before finish() deletes it (nothing half-written stays);
+//  resumable: the file keeps a dataset `bscan_chunks_done` (one uint8 per HDF5 chunk: 1 = written
+//             and flushed, see mark_done; removed by finish()) and a writer destroyed before
+//             finish() leaves the file as of its last completed chunk, for `resume`;
+//  resume:    opens the .partial of an interrupted resumable run and continues it.
+enum class PartialMode { discard, resumable, resume };
+
+// The .partial of `resume` was made by something else (another config, another bscan).
+struct ResumeMismatch : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 // Writes one scan file as `final_path.partial`, renamed to `final_path` by finish().
 // Not thread-safe: one thread drives one writer.
 //
@@ -68,9 +83,13 @@ class Hdf5Writer {
   // !overwrite, if its directory does not exist or the file cannot be created. Axes are the grid
   // dimensions in C order (last axis fastest). Throws std::invalid_argument for an empty axis
   // list, an axis without values, or clashing names.
+  // With PartialMode::resume the .partial must exist (else OutputError) and hold these axes and
+  // variables (names, sizes, types) and every one of attrs.strings with the same value (else
+  // ResumeMismatch naming the first difference). A .partial killed while it was being created
+  // (empty, or HDF5 without the bookkeeping) holds no work: it is created again (restarted()).
   Hdf5Writer(std::filesystem::path final_path, std::vector<AxisSpec> axes,
              std::vector<VariableSpec> vars, FileAttributes attrs, bool overwrite,
-             std::size_t target_chunk_points = 1 << 16);
+             std::size_t target_chunk_points = 1 << 16, PartialMode mode = PartialMode::discard);
   Hdf5Writer(const Hdf5Writer&) = delete;
   Hdf5Writer& operator=(const Hdf5Writer&) = delete;
   Hdf5Writer(Hdf5Writer&&) noexcept;
@@ -87,6 +106,16 @@ class Hdf5Writer {
   // `count` elements of the variable's dtype. Any range is allowed. Unwritten float points read
   // as NaN, unwritten u32 points as 0.
   void write(std::size_t var, std::size_t begin, std::size_t count, const void* data);
+
+  // Resumable files: the range [begin, begin+count) (whole HDF5 chunks) is written in every
+  // variable. Flushes the file, marks its chunks done, flushes again: a chunk marked done is on
+  // disk whatever happens next.
+  void mark_done(std::size_t begin, std::size_t count);
+  // Whether every HDF5 chunk of [begin, begin+count) is marked done (false for other modes).
+  bool done(std::size_t begin, std::size_t count) const;
+  bool restarted() const;
+  // Reads `count` elements of variable `var` from the file (resumed runs read back what is done).
+  void read(std::size_t var, std::size_t begin, std::size_t count, void* data);
 
   // Writes the global attribute bscan_complete = 1 (last), closes the file, syncs it to disk and
   // renames .partial -> final (replacing an existing file only when overwrite).

@@ -345,6 +345,11 @@ TermBasis build_term(const PhysicsInputs& in, const RateTerm& t, DirMasks masks)
 
 }  // namespace
 
+std::size_t BasisTables::bytes() const {
+  return term.size() * sizeof(ResonantBasis) + fun.size() * sizeof(BasisFun) +
+         panel.size() * sizeof(BasisPanel) + (mom.size() + data.size()) * sizeof(double);
+}
+
 BasisStore BasisTables::view() const {
   return {term.data(), fun.data(), panel.data(), mom.data(), data.data()};
 }

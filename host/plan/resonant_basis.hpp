@@ -15,7 +15,8 @@ struct BasisTables {
   std::vector<BasisFun> fun;
   std::vector<BasisPanel> panel;
   std::vector<double> mom, data;
-  BasisStore view() const;  // host pointers into these vectors
+  BasisStore view() const;    // host pointers into these vectors
+  std::size_t bytes() const;  // what the backend holds
 };
 
 // Bases of the binned terms among `terms` (in order), for a model with these masks.

@@ -64,6 +64,32 @@ GridView host_grid(const ScanPlan& plan) {
 
 // The model's domain (e.g. m_V > 2 m_chi) at the corners of the grid, where a condition monotonic
 // in the parameters is tightest; the message names the parameters it mentions with their values.
+// What the output stores (the config's [output] table), checked against the observables and the
+// constraints.
+void select_stored(ScanPlan& plan, const ScanConfig& c, const std::string& origin) {
+  plan.store_pulls = c.store.pulls;
+  if (c.store.flags_only && plan.flag_names.empty())
+    throw InputError(fmt::format(
+        "{}: key 'output.flags_only': the scan has no [constraints], so there are no flags",
+        origin));
+  if (!c.store.select) {
+    for (std::size_t o = 0; o < plan.n_user_observables; ++o) plan.stored.push_back(o);
+    return;
+  }
+  for (std::size_t i = 0; i < c.store.observables.size(); ++i) {
+    const auto it = std::find(c.observables.begin(), c.observables.end(), c.store.observables[i]);
+    if (it == c.observables.end())
+      throw InputError(
+          fmt::format("{}: key 'output.observables[{}]': '{}' is not among the "
+                      "config's observables",
+                      origin, i, c.store.observables[i]));
+    plan.stored.push_back(static_cast<std::size_t>(it - c.observables.begin()));
+  }
+  if (plan.stored.empty() && (!plan.store_pulls || plan.pull_names.empty()) &&
+      plan.flag_names.empty())
+    throw InputError(fmt::format("{}: key 'output': nothing to store", origin));
+}
+
 void check_domain(const ScanPlan& plan, const std::string& origin) {
   if (plan.model->outside_domain == nullptr) return;
   if (plan.axes.size() > static_cast<std::size_t>(kMaxAxes))
@@ -186,6 +212,7 @@ ScanPlan build_plan(const ScanConfig& c, const PhysicsData& physics,
   } catch (const InputError& e) {
     throw InputError(fmt::format("{}: {}", origin, e.what()));
   }
+  select_stored(plan, c, origin);
   plan.compiled = compile_observables(plan.observables);
   plan.contact = contact_integrals(physics.inputs(), plan.compiled.terms, c.smear_non_resonant);
 

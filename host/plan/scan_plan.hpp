@@ -2,6 +2,7 @@
 // runs it. build_plan turns a config into a plan; executors (host/exec) run its slabs and hand
 // the results to sinks (host/output).
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -42,7 +43,9 @@ struct ScanPlan {
   std::vector<double> fixed;  // every parameter of the model; axes and derived ones override theirs
   std::vector<DerivedParam> derived;        // parameters set by expressions of axes
   std::vector<ObservableSpec> observables;  // the user's first, then those constraints read
-  std::size_t n_user_observables = 0;       // how many of them the output shows
+  std::size_t n_user_observables = 0;       // how many of them are the user's
+  std::vector<std::size_t> stored;          // the user's observables the output stores
+  bool store_pulls = true;                  // the output stores the pulls and chi2 rows
   CompiledObservables compiled;
   std::vector<Spectral> contact;  // stage 0 of every term (host-computed, model independent)
   BasisTables bases;              // stage-1 bases of the binned terms (resonant models only)
@@ -70,6 +73,13 @@ struct ScanPlan {
 
   long long total_points() const;
   int flag_words() const { return static_cast<int>((flag_names.size() + 31) / 32); }
+  // The end of the executor's chunk that starts at `begin` in `slab` (chunk_size points at most,
+  // on an HDF5 chunk boundary).
+  long long chunk_end(const Slab& slab, long long begin) const {
+    return std::min<long long>(
+        slab.end, static_cast<long long>(layout.aligned_end(static_cast<std::size_t>(begin),
+                                                            static_cast<std::size_t>(chunk_size))));
+  }
   // Row k of the pull outputs is a chi2 (chi2_G, delta_chi2_G), not a pull_NAME.
   bool is_chi2_row(std::size_t k) const {
     return chi2.n > 0 && k >= static_cast<std::size_t>(chi2.first_row);

@@ -1,0 +1,253 @@
+// bscan run --resume end to end: scans killed (SIGKILL) at random moments and resumed give the
+// same datasets as an uninterrupted run, and no file with the final name exists before the scan
+// is complete; a full disk (a small tmpfs) keeps the .partial, which --resume finishes once there
+// is space again; a .partial of another config, or none, is refused; an empty one is restarted.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <hdf5.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+extern char** environ;
+
+namespace bscan {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+std::string binary() {
+  const char* bin = std::getenv("BSCAN_BINARY");
+  return bin ? bin : "bscan";
+}
+
+// Starts `bscan ARGS` (output discarded); returns its pid.
+pid_t spawn(const std::vector<std::string>& args) {
+  std::vector<std::string> all = {binary()};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : all) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = -1;
+  EXPECT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
+int wait_exit(pid_t pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int run_sh(const std::string& cmd) {
+  const int status = std::system(cmd.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string read(const fs::path& p) {
+  std::stringstream ss;
+  ss << std::ifstream(p).rdbuf();
+  return ss.str();
+}
+
+bool complete(const fs::path& file) {
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) return false;
+  int value = 0;
+  const hid_t a = H5Aopen(f, "bscan_complete", H5P_DEFAULT);
+  const bool ok = a >= 0 && H5Aread(a, H5T_NATIVE_INT, &value) >= 0 && value == 1;
+  if (a >= 0) H5Aclose(a);
+  H5Fclose(f);
+  return ok;
+}
+
+class Resume : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("bscan_resume_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    config_ = dir_ / "scan.toml";
+    reference_ = dir_ / "reference.h5";
+    // The constraint map at 300 x 300 in chunks of 4096 points: ~1 s, 22 chunks, every
+    // constraint of paper-2021 (observables, pulls, two flag words).
+    std::ofstream(config_) << R"(model = "alp"
+observables = ["RKstar[0.045,1.1]", "RK[1.1,6.0]", "Gamma_a"]
+chunk_size = 4096
+[parameters]
+c_sb_plus = 1e-10
+c_ee = 0.1
+c_mumu = 1e-5
+[constraints]
+measurements = "paper-2021"
+[[axes]]
+name = "m_a"
+min = 0.01
+max = 5.0
+points = 300
+spacing = "log"
+[[axes]]
+name = "c_sb_minus"
+min = 1e-12
+max = 1e-7
+points = 300
+spacing = "log"
+)";
+    const Clock::time_point t = Clock::now();
+    EXPECT_EQ(wait_exit(spawn({"run", config_.string(), "--backend", "cpu", "--threads", "2", "-o",
+                               reference_.string()})),
+              0);
+    run_seconds_ = std::chrono::duration<double>(Clock::now() - t).count();
+    ASSERT_TRUE(complete(reference_));
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Every dataset (and attribute) of `file` equal to the uninterrupted run's.
+  void expect_same_as_reference(const fs::path& file, const std::string& what) {
+    EXPECT_EQ(run_sh("h5diff -q " + reference_.string() + " " + file.string() + " > /dev/null"), 0)
+        << what;
+  }
+
+  fs::path dir_, config_, reference_;
+  double run_seconds_ = 0.0;
+};
+
+TEST_F(Resume, KilledAtRandomMomentsAndResumedGivesTheSameFile) {
+  std::mt19937_64 rng(20261203);
+  const fs::path out = dir_ / "killed.h5", partial = dir_ / "killed.h5.partial";
+  int resumed = 0;
+  for (int trial = 0; trial < 20; ++trial) {
+    fs::remove(out);
+    fs::remove(partial);
+    const double at = std::uniform_real_distribution<double>(0.0, 1.1 * run_seconds_)(rng);
+    const pid_t pid = spawn({"run", config_.string(), "--backend", "cpu", "-o", out.string()});
+    std::this_thread::sleep_for(std::chrono::duration<double>(at));
+    kill(pid, SIGKILL);
+    wait_exit(pid);
+    if (fs::exists(out)) {  // it published the file before the kill: then it is complete
+      EXPECT_TRUE(complete(out)) << "a file with the final name must be complete";
+      EXPECT_FALSE(fs::exists(partial));
+    } else if (fs::exists(partial)) {
+      ++resumed;
+      fs::copy_file(partial, dir_ / "killed.partial.copy", fs::copy_options::overwrite_existing);
+      const int rc = run_sh(binary() + " run " + config_.string() + " --backend cpu -o " +
+                            out.string() + " --resume 2> " + (dir_ / "resume.txt").string());
+      EXPECT_EQ(rc, 0) << "trial " << trial << ": resume after a kill at " << at
+                       << " s: " << read(dir_ / "resume.txt");
+      if (rc != 0)
+        fs::copy_file(dir_ / "killed.partial.copy", "/tmp/bscan_failed_resume.partial",
+                      fs::copy_options::overwrite_existing);
+      EXPECT_FALSE(fs::exists(partial));
+    } else {  // killed before the file was created: start again
+      EXPECT_EQ(wait_exit(spawn({"run", config_.string(), "--backend", "cpu", "-o", out.string()})),
+                0);
+    }
+    ASSERT_TRUE(fs::exists(out)) << "trial " << trial;
+    expect_same_as_reference(
+        out, "trial " + std::to_string(trial) + ", killed at " + std::to_string(at) + " s");
+  }
+  EXPECT_GE(resumed, 10) << "most kills should hit a running scan";
+}
+
+// A tmpfs of half the finished file's size: the disk fills up during the scan. Mounting needs
+// root (CI and the development machines run the tests as root); elsewhere the test skips.
+TEST_F(Resume, DiskFullKeepsThePartialAndResumeFinishesIt) {
+  const fs::path small = dir_ / "small";
+  fs::create_directories(small);
+  const auto kb = std::to_string(fs::file_size(reference_) / 2 / 1024);
+  if (run_sh("mount -t tmpfs -o size=" + kb + "k tmpfs " + small.string() + " 2> /dev/null") != 0)
+    GTEST_SKIP() << "cannot mount a tmpfs here (not root?)";
+  struct Unmount {
+    fs::path at;
+    ~Unmount() { run_sh("umount " + at.string()); }
+  } unmount{small};
+  const fs::path out = small / "full.h5", partial = small / "full.h5.partial";
+  const std::string run = binary() + " run " + config_.string() + " --backend cpu -o " +
+                          out.string() + " 2> " + (dir_ / "err.txt").string();
+  // The space check refuses it up front (the uncompressed size exceeds the tmpfs) ...
+  EXPECT_EQ(run_sh(run), 3);
+  EXPECT_NE(read(dir_ / "err.txt").find("free"), std::string::npos) << read(dir_ / "err.txt");
+  EXPECT_FALSE(fs::exists(partial));
+  // ... and without it the disk fills up during the scan.
+  EXPECT_EQ(run_sh(run + " --no-space-check"), 3) << read(dir_ / "err.txt");
+  const std::string err = read(dir_ / "err.txt");
+  EXPECT_NE(err.find("No space left on device"), std::string::npos) << err;
+  EXPECT_NE(err.find("--resume"), std::string::npos) << "the message says how to continue: " << err;
+  EXPECT_FALSE(fs::exists(out));
+  ASSERT_TRUE(fs::exists(partial));
+  ASSERT_EQ(run_sh("mount -o remount,size=" + std::to_string(4 * fs::file_size(reference_) / 1024) +
+                   "k " + small.string()),
+            0);
+  EXPECT_EQ(wait_exit(spawn(
+                {"run", config_.string(), "--backend", "cpu", "-o", out.string(), "--resume"})),
+            0);
+  EXPECT_FALSE(fs::exists(partial));
+  expect_same_as_reference(out, "resumed after the disk was full");
+}
+
+TEST_F(Resume, RefusesWhatItCannotContinueAndRestartsAnEmptyPartial) {
+  const fs::path out = dir_ / "other.h5";
+  const std::string base = "run " + config_.string() + " --backend cpu -o " + out.string();
+  EXPECT_EQ(run_sh(binary() + " " + base + " --resume 2> " + (dir_ / "e1").string()), 2);
+  EXPECT_NE(read(dir_ / "e1").find("no '" + out.string() + ".partial'"), std::string::npos)
+      << read(dir_ / "e1");
+  // A .partial of this config, then a changed config: refused, the partial left as it was.
+  const fs::path partial = out.string() + ".partial";
+  const pid_t pid = spawn({"run", config_.string(), "--backend", "cpu", "-o", out.string()});
+  while (!fs::exists(partial) && !fs::exists(out))
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  std::this_thread::sleep_for(std::chrono::duration<double>(0.3 * run_seconds_));
+  kill(pid, SIGKILL);
+  wait_exit(pid);
+  ASSERT_TRUE(fs::exists(partial));
+  const fs::path changed = dir_ / "changed.toml";
+  std::ofstream(changed) << read(config_) << "# another config\n";
+  const auto size = fs::file_size(partial);
+  EXPECT_EQ(run_sh(binary() + " run " + changed.string() + " --backend cpu -o " + out.string() +
+                   " --resume 2> " + (dir_ / "e2").string()),
+            2);
+  EXPECT_NE(read(dir_ / "e2").find("bscan_config"), std::string::npos) << read(dir_ / "e2");
+  EXPECT_EQ(fs::file_size(partial), size);
+  // A .partial killed while it was being created (here: empty) holds no work: started again; one
+  // that is not HDF5 is not bscan's and is left alone.
+  const fs::path fresh = dir_ / "fresh.h5";
+  std::ofstream(fresh.string() + ".partial").flush();
+  EXPECT_EQ(run_sh(binary() + " run " + config_.string() + " --backend cpu -o " + fresh.string() +
+                   " --resume 2> " + (dir_ / "e4").string()),
+            0);
+  EXPECT_NE(read(dir_ / "e4").find("started again"), std::string::npos) << read(dir_ / "e4");
+  expect_same_as_reference(fresh, "a run that restarted an empty .partial");
+  const fs::path alien = dir_ / "alien.h5";
+  std::ofstream(alien.string() + ".partial") << "my notes";
+  EXPECT_EQ(run_sh(binary() + " run " + config_.string() + " --backend cpu -o " + alien.string() +
+                   " --resume 2> " + (dir_ / "e5").string()),
+            2);
+  EXPECT_NE(read(dir_ / "e5").find("not a file bscan wrote"), std::string::npos)
+      << read(dir_ / "e5");
+  EXPECT_EQ(read(alien.string() + ".partial"), "my notes");
+  // Without --resume an existing .partial is not replaced silently either.
+  EXPECT_EQ(run_sh(binary() + " " + base + " 2> " + (dir_ / "e3").string()), 2);
+  EXPECT_NE(read(dir_ / "e3").find("--resume"), std::string::npos) << read(dir_ / "e3");
+}
+
+}  // namespace
+}  // namespace bscan
