@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <hdf5.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "test_support.hpp"
 
@@ -302,6 +304,18 @@ TEST_F(Cli, OutputTableSelectsWhatIsStored) {
   EXPECT_NE(err.find("GB free"), std::string::npos) << err;
   EXPECT_NE(err.find("1000000000000 points x 8 bytes"), std::string::npos) << err;
   EXPECT_FALSE(fs::exists(dir_ / "huge.h5.partial"));
+}
+
+// No HDF5 object timestamps: identical runs (a second apart) give byte-identical files, so that
+// users can compare checksums.
+TEST_F(Cli, IdenticalRunsGiveByteIdenticalFiles) {
+  const std::string run = "run " + (dir_ / "scan.toml").string() + " --backend cpu --threads 2 -o ";
+  ASSERT_EQ(bscan(run + (dir_ / "one.h5").string(), dir_).code, 0) << read(dir_ / "stderr.txt");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_EQ(bscan(run + (dir_ / "two.h5").string(), dir_).code, 0) << read(dir_ / "stderr.txt");
+  const std::string one = read(dir_ / "one.h5"), two = read(dir_ / "two.h5");
+  EXPECT_GT(one.size(), 1000u);
+  EXPECT_TRUE(one == two) << "the files differ";
 }
 
 TEST_F(Cli, ValidateAndList) {

@@ -89,7 +89,7 @@ class Resume : public ::testing::Test {
     config_ = dir_ / "scan.toml";
     reference_ = dir_ / "reference.h5";
     // The constraint map at 300 x 300 in chunks of 4096 points: ~1 s, 22 chunks, every
-    // constraint of paper-2021 (observables, pulls, two flag words).
+    // constraint of paper-2021 (observables, pulls, two flag words), every chunk recorded.
     std::ofstream(config_) << R"(model = "alp"
 observables = ["RKstar[0.045,1.1]", "RK[1.1,6.0]", "Gamma_a"]
 chunk_size = 4096
@@ -99,6 +99,8 @@ c_ee = 0.1
 c_mumu = 1e-5
 [constraints]
 measurements = "paper-2021"
+[output]
+checkpoint_seconds = 0.0
 [[axes]]
 name = "m_a"
 min = 0.01

@@ -123,6 +123,7 @@ void read_output(const json& o, ScanConfig& c, const std::string& origin) {
   if (o.contains("dtype")) c.float32 = c.float32 || o["dtype"].get<std::string>() == "float32";
   c.store.pulls = o.value("pulls", true);
   c.store.flags_only = o.value("flags_only", false);
+  c.store.checkpoint_seconds = o.value("checkpoint_seconds", c.store.checkpoint_seconds);
   if (c.store.flags_only && (o.contains("observables") || o.value("pulls", false)))
     throw InputError(
         fmt::format("{}: key 'output.flags_only': stores flags only; drop 'output.observables' and "

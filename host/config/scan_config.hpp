@@ -31,6 +31,7 @@ struct OutputOptions {
   std::vector<std::string> observables;  // ids among the config's observables
   bool pulls = true;                     // the constraints' pulls and chi2 rows
   bool flags_only = false;               // flags only: no observables, no pulls
+  double checkpoint_seconds = 1.0;       // completed chunks recorded for --resume this often
 };
 
 struct AxisConfig {

@@ -80,6 +80,7 @@ Hdf5Sink::Hdf5Sink(const ScanPlan& plan, const std::filesystem::path& path, File
       first_flag_var_(stored_.size() + n_pulls_),
       n_words_(plan.flag_words()),
       float32_(float32),
+      checkpoint_seconds_(plan.checkpoint_seconds),
       writer_(path, axis_specs(plan), variable_specs(plan, float32),
               with_parameters(std::move(attrs), plan), overwrite, plan.chunk_target, mode) {}
 
@@ -115,7 +116,15 @@ void Hdf5Sink::consume(const Chunk& chunk) {
   for (std::size_t k = 0; k < n_pulls_; ++k, ++v)
     writer_.write(v, begin, n, chunk.pulls.data() + k * n);
   for (int w = 0; w < n_words_; ++w, ++v) writer_.write(v, begin, n, chunk.flags.data() + w * n);
-  writer_.mark_done(begin, n);
+  if (pending_begin_ < 0) pending_begin_ = chunk.begin;
+  pending_end_ = chunk.begin + chunk.count;
+  const auto now = std::chrono::steady_clock::now();
+  if (std::chrono::duration<double>(now - last_mark_).count() >= checkpoint_seconds_) {
+    writer_.mark_done(static_cast<std::size_t>(pending_begin_),
+                      static_cast<std::size_t>(pending_end_ - pending_begin_));
+    pending_begin_ = -1;
+    last_mark_ = now;
+  }
 }
 
 }  // namespace bscan

@@ -1,6 +1,7 @@
 // The scan file as a sink: the plan's axes, the user's observables, pulls and flag words as CF
 // variables of one HDF5 file (hdf5_writer.hpp), complete only after finish().
 #pragma once
+#include <chrono>
 #include <filesystem>
 
 #include "host/output/hdf5_writer.hpp"
@@ -33,6 +34,12 @@ class Hdf5Sink final : public Sink {
   int n_words_;
   bool float32_;
   std::vector<float> buf32_;
+  // Resumable files: the chunks written since the last mark, marked done (flushed) at most once
+  // per checkpoint_seconds_ (the plan's), so that flushing costs little and a kill loses about
+  // that much work.
+  double checkpoint_seconds_;
+  std::chrono::steady_clock::time_point last_mark_ = std::chrono::steady_clock::now();
+  long long pending_begin_ = -1, pending_end_ = -1;
   Hdf5Writer writer_;
 };
 

@@ -4,6 +4,7 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -185,6 +186,14 @@ void write_nan_fill_value(hid_t dataset, DType dtype) {
   write_attribute(dataset, "_FillValue", memory_type(dtype), scalar_space().get(), nan);
 }
 
+// Creation properties of a dataset without HDF5's object timestamps: identical runs give
+// byte-identical files (checksums are how users verify results).
+PropertyList untimed_dataset_properties() {
+  PropertyList dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "creating property list"));
+  check(H5Pset_obj_track_times(dcpl.get(), false), "turning off object timestamps");
+  return dcpl;
+}
+
 // Makes the closed file's contents durable before its name says it is complete.
 void sync_to_disk(const fs::path& path) {
   const int fd = ::open(path.c_str(), O_RDONLY);
@@ -323,6 +332,35 @@ struct Hdf5Writer::Impl {
     file.reset();
   }
 
+  // Flushes the file after reserving, past its end, the space the flush may write there: a full
+  // disk (or the process's file size limit) then fails in the reservation, cleanly. A flush that
+  // fails halfway leaves HDF5 1.10's metadata cache unusable ("slist already enabled"): the file
+  // could then be neither flushed nor closed, and the library would crash at exit. The unused
+  // rest of the reservation is cut off again (nothing HDF5 wrote lies past its allocation).
+  void flush() {
+    constexpr off_t kFlushReserve = 256 << 10;  // a flush writes a few kB of metadata
+    void* handle = nullptr;
+    struct stat st {};
+    int fd = -1;
+    if (H5Fget_vfd_handle(file.get(), H5P_DEFAULT, &handle) >= 0 && handle != nullptr &&
+        ::fstat(*static_cast<int*>(handle), &st) == 0) {
+      fd = *static_cast<int*>(handle);
+      const int err = ::posix_fallocate(fd, st.st_size, kFlushReserve);
+      if (err == EOPNOTSUPP || err == EINVAL) {
+        fd = -1;  // a file system without it: flush unprotected
+      } else if (err != 0) {
+        throw OutputError(std::string("flushing file: cannot reserve space for it: ") +
+                          std::strerror(err));
+      }
+    }
+    check(H5Fflush(file.get(), H5F_SCOPE_LOCAL), "flushing file");
+    haddr_t eoa = 0;
+    if (fd >= 0 && H5Fget_eoa(file.get(), &eoa) >= 0 &&
+        ::ftruncate(fd, std::max<off_t>(st.st_size, static_cast<off_t>(eoa))) != 0)
+      throw OutputError(std::string("flushing file: cannot trim its reservation: ") +
+                        std::strerror(errno));
+  }
+
   // Chunks [first, last) of the flat range [begin, begin+count): those that start in it and end
   // in it.
   std::pair<std::size_t, std::size_t> chunks_within(std::size_t begin, std::size_t count) const {
@@ -338,7 +376,7 @@ struct Hdf5Writer::Impl {
     const hsize_t n = chunk_starts.size();
     done_dataset = Dataset(check(
         H5Dcreate2(file.get(), kDoneDataset, H5T_STD_U8LE, simple_space(std::span(&n, 1)).get(),
-                   H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                   H5P_DEFAULT, untimed_dataset_properties().get(), H5P_DEFAULT),
         "creating the resume bookkeeping"));
     chunks_done.assign(chunk_starts.size(), 0);
     check(H5Dwrite(done_dataset.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT,
@@ -346,14 +384,14 @@ struct Hdf5Writer::Impl {
           "writing the resume bookkeeping");
     write_string_attribute(done_dataset.get(), "long_name",
                            "HDF5 chunks of the grid written and flushed (bscan run --resume)");
-    check(H5Fflush(file.get(), H5F_SCOPE_LOCAL), "flushing file");
+    flush();
     keep_partial = true;
   }
 
   void mark_done(std::size_t begin, std::size_t count) {
     const auto [first, last] = chunks_within(begin, count);
     if (first >= last) return;
-    check(H5Fflush(file.get(), H5F_SCOPE_LOCAL), "flushing file");
+    flush();
     std::fill(chunks_done.begin() + first, chunks_done.begin() + last, 1);
     const hsize_t n = chunks_done.size(), start = first, extent = last - first;
     Dataspace space = simple_space(std::span(&n, 1));
@@ -362,7 +400,7 @@ struct Hdf5Writer::Impl {
     check(H5Dwrite(done_dataset.get(), H5T_NATIVE_UINT8, simple_space(std::span(&extent, 1)).get(),
                    space.get(), H5P_DEFAULT, chunks_done.data() + first),
           "writing the resume bookkeeping");
-    check(H5Fflush(file.get(), H5F_SCOPE_LOCAL), "flushing file");
+    flush();
   }
 
   bool done(std::size_t begin, std::size_t count) const {
@@ -488,6 +526,7 @@ struct Hdf5Writer::Impl {
     const unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
     check(H5Pset_link_creation_order(fcpl.get(), order), "setting link creation order");
     check(H5Pset_attr_creation_order(fcpl.get(), order), "setting attribute creation order");
+    check(H5Pset_obj_track_times(fcpl.get(), false), "turning off object timestamps");
     PropertyList fapl(check(H5Pcreate(H5P_FILE_ACCESS), "creating property list"));
     // Keep HDF5's lock against concurrent writers, but work on file systems without locks.
     check(H5Pset_file_locking(fapl.get(), true, true), "setting file locking");
@@ -502,10 +541,10 @@ struct Hdf5Writer::Impl {
   void create_axis(const AxisSpec& axis) {
     const hsize_t size = axis.values.size();
     const std::string what = "creating axis '" + axis.name + "'";
-    Dataset dataset(check(
-        H5Dcreate2(file.get(), axis.name.c_str(), H5T_IEEE_F64LE,
-                   simple_space(std::span(&size, 1)).get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-        what));
+    Dataset dataset(check(H5Dcreate2(file.get(), axis.name.c_str(), H5T_IEEE_F64LE,
+                                     simple_space(std::span(&size, 1)).get(), H5P_DEFAULT,
+                                     untimed_dataset_properties().get(), H5P_DEFAULT),
+                          what));
     check(H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
                    axis.values.data()),
           what);
@@ -516,7 +555,7 @@ struct Hdf5Writer::Impl {
   }
 
   PropertyList variable_creation_properties(DType dtype) const {
-    PropertyList dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "creating property list"));
+    PropertyList dcpl = untimed_dataset_properties();
     const std::vector<hsize_t> dims(chunk.begin(), chunk.end());
     check(H5Pset_chunk(dcpl.get(), static_cast<int>(dims.size()), dims.data()), "chunking");
     check(H5Pset_shuffle(dcpl.get()), "adding shuffle filter");
@@ -613,7 +652,7 @@ struct Hdf5Writer::Impl {
     write_attribute(file.get(), "bscan_complete", H5T_NATIVE_INT32, scalar_space().get(),
                     &complete);
     // Late write errors (disk full) appear here, while the file is still open for discard().
-    check(H5Fflush(file.get(), H5F_SCOPE_LOCAL), "flushing file");
+    flush();
     if (done_dataset.get() >= 0) {  // complete: the bookkeeping has done its job
       check(done_dataset.reset(), "closing the resume bookkeeping");
       check(H5Ldelete(file.get(), kDoneDataset, H5P_DEFAULT), "removing the resume bookkeeping");

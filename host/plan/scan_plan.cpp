@@ -68,6 +68,7 @@ GridView host_grid(const ScanPlan& plan) {
 // constraints.
 void select_stored(ScanPlan& plan, const ScanConfig& c, const std::string& origin) {
   plan.store_pulls = c.store.pulls;
+  plan.checkpoint_seconds = c.store.checkpoint_seconds;
   if (c.store.flags_only && plan.flag_names.empty())
     throw InputError(fmt::format(
         "{}: key 'output.flags_only': the scan has no [constraints], so there are no flags",

@@ -46,6 +46,7 @@ struct ScanPlan {
   std::size_t n_user_observables = 0;       // how many of them are the user's
   std::vector<std::size_t> stored;          // the user's observables the output stores
   bool store_pulls = true;                  // the output stores the pulls and chi2 rows
+  double checkpoint_seconds = 1.0;          // how often the output records completed chunks
   CompiledObservables compiled;
   std::vector<Spectral> contact;  // stage 0 of every term (host-computed, model independent)
   BasisTables bases;              // stage-1 bases of the binned terms (resonant models only)
