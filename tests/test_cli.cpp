@@ -38,20 +38,10 @@ Result bscan(const std::string& args, const fs::path& dir) {
   return {WEXITSTATUS(status), ss.str()};
 }
 
-std::string read(const fs::path& p) {
-  std::stringstream ss;
-  ss << std::ifstream(p).rdbuf();
-  return ss.str();
-}
-
 class Cli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("bscan_cli_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = test::fresh_test_dir("bscan_cli");
     std::ofstream(dir_ / "scan.toml") << R"(
 model = "alp"
 output = "map.h5"
@@ -78,7 +68,7 @@ spacing = "log"
 
 TEST_F(Cli, RunWritesACompleteFile) {
   const Result r = bscan("run " + (dir_ / "scan.toml").string() + " --backend cpu", dir_);
-  ASSERT_EQ(r.code, 0) << read(dir_ / "stderr.txt");
+  ASSERT_EQ(r.code, 0) << test::read_text(dir_ / "stderr.txt");
   const fs::path h5 = dir_ / "map.h5";
   EXPECT_NE(r.out.find(h5.string()), std::string::npos) << "prints where the file is";
   ASSERT_TRUE(fs::exists(h5));
@@ -107,7 +97,7 @@ TEST_F(Cli, RunWritesACompleteFile) {
       "point --model alp --set m_a=2.0 --set c_sb_plus=1e-8 --set c_ee=0.1 "
       "--set c_mumu=1e-5 --observable 'RK[1.1,6.0]' --json",
       dir_);
-  ASSERT_EQ(p.code, 0) << read(dir_ / "stderr.txt");
+  ASSERT_EQ(p.code, 0) << test::read_text(dir_ / "stderr.txt");
   const auto j = nlohmann::json::parse(p.out);
   EXPECT_EQ(j.at("model"), "alp");
   EXPECT_DOUBLE_EQ(j.at("parameters").at("m_a").get<double>(), 2.0);
@@ -120,7 +110,7 @@ TEST_F(Cli, PointJsonHasPullsAndFlags) {
       "point --model alp --set m_a=1.2 --set c_sb_plus=3e-10 --set c_ee=0.1 --set c_mumu=1e-5 "
       "--observable 'RK[1.1,6.0]' --json",
       dir_);
-  ASSERT_EQ(p.code, 0) << read(dir_ / "stderr.txt");
+  ASSERT_EQ(p.code, 0) << test::read_text(dir_ / "stderr.txt");
   const auto j = nlohmann::json::parse(p.out);
   EXPECT_EQ(j.at("measurement_set"), "paper-2021");
   const double pull = j.at("pulls").at("RK").get<double>();
@@ -140,7 +130,7 @@ TEST_F(Cli, PaperFigureConfigRunsAndPlots) {
   const fs::path cfg = dir_ / "fig07a.toml";
   fs::copy_file(test::source_dir() / "examples/fig07a_rk_onshell_mass.toml", cfg);
   const Result r = bscan("run " + cfg.string() + " --backend cpu", dir_);
-  ASSERT_EQ(r.code, 0) << read(dir_ / "stderr.txt");
+  ASSERT_EQ(r.code, 0) << test::read_text(dir_ / "stderr.txt");
   EXPECT_NE(r.out.find("solves_RK_2s"), std::string::npos) << "summary table";
   const fs::path h5 = dir_ / "fig07a_rk_onshell_mass.h5";
   ASSERT_TRUE(fs::exists(h5));
@@ -154,8 +144,8 @@ TEST_F(Cli, PaperFigureConfigRunsAndPlots) {
   H5Fclose(f);
   const fs::path png = dir_ / "fig07a.png";
   const Result p = bscan("plot " + h5.string() + " -o " + png.string(), dir_);
-  ASSERT_EQ(p.code, 0) << read(dir_ / "stderr.txt");
-  const std::string img = read(png);
+  ASSERT_EQ(p.code, 0) << test::read_text(dir_ / "stderr.txt");
+  const std::string img = test::read_text(png);
   ASSERT_GT(img.size(), 10000u);
   EXPECT_EQ(img.substr(1, 3), "PNG");
   EXPECT_NE(bscan("plot " + h5.string() + " -o " + png.string(), dir_).code, 0)
@@ -171,26 +161,26 @@ TEST_F(Cli, XarrayOpensTheFile) {
                                   " " + expect + " > " + (dir_ / "xr.txt").string() + " 2>&1")
                                      .c_str());
   if (WEXITSTATUS(status) == 77) GTEST_SKIP() << "xarray not installed";
-  EXPECT_EQ(WEXITSTATUS(status), 0) << read(dir_ / "xr.txt");
+  EXPECT_EQ(WEXITSTATUS(status), 0) << test::read_text(dir_ / "xr.txt");
 }
 
 TEST_F(Cli, NeverOverwritesWithoutFlag) {
   std::ofstream(dir_ / "map.h5") << "precious";
   const Result r = bscan("run " + (dir_ / "scan.toml").string() + " --backend cpu", dir_);
   EXPECT_NE(r.code, 0);
-  EXPECT_NE(read(dir_ / "stderr.txt").find("--overwrite"), std::string::npos);
-  EXPECT_EQ(read(dir_ / "map.h5"), "precious");
+  EXPECT_NE(test::read_text(dir_ / "stderr.txt").find("--overwrite"), std::string::npos);
+  EXPECT_EQ(test::read_text(dir_ / "map.h5"), "precious");
   EXPECT_EQ(bscan("run " + (dir_ / "scan.toml").string() + " --backend cpu --overwrite", dir_).code,
             0);
-  EXPECT_NE(read(dir_ / "map.h5"), "precious");
+  EXPECT_NE(test::read_text(dir_ / "map.h5"), "precious");
 }
 
 TEST_F(Cli, BadInputLeavesNoFile) {
-  std::ofstream(dir_ / "bad.toml") << read(dir_ / "scan.toml") + "colour = 1\n";
+  std::ofstream(dir_ / "bad.toml") << test::read_text(dir_ / "scan.toml") + "colour = 1\n";
   const Result r = bscan("run " + (dir_ / "bad.toml").string(), dir_);
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(read(dir_ / "stderr.txt").find("colour"), std::string::npos)
-      << read(dir_ / "stderr.txt");
+  EXPECT_NE(test::read_text(dir_ / "stderr.txt").find("colour"), std::string::npos)
+      << test::read_text(dir_ / "stderr.txt");
   EXPECT_FALSE(fs::exists(dir_ / "map.h5"));
   EXPECT_FALSE(fs::exists(dir_ / "map.h5.partial"));
   EXPECT_EQ(bscan("run " + (dir_ / "missing.toml").string(), dir_).code, 2);
@@ -204,8 +194,8 @@ TEST_F(Cli, UnwritableOutputFails) {
   const Result r =
       bscan("run " + (dir_ / "scan.toml").string() + " -o /nonexistent-dir/x.h5", dir_);
   EXPECT_NE(r.code, 0);
-  EXPECT_NE(read(dir_ / "stderr.txt").find("/nonexistent-dir"), std::string::npos)
-      << read(dir_ / "stderr.txt");
+  EXPECT_NE(test::read_text(dir_ / "stderr.txt").find("/nonexistent-dir"), std::string::npos)
+      << test::read_text(dir_ / "stderr.txt");
 }
 
 // Names of the datasets in an HDF5 file and their storage type sizes.
@@ -243,14 +233,14 @@ std::vector<std::uint32_t> read_u32(const fs::path& file, const std::string& nam
 // [output]: a subset of the observables as float32; flags only (the same flags as a full run);
 // bad tables refused naming the key; a map larger than the disk refused before it starts.
 TEST_F(Cli, OutputTableSelectsWhatIsStored) {
-  const std::string scan = read(dir_ / "scan.toml");
+  const std::string scan = test::read_text(dir_ / "scan.toml");
   const std::string base = scan.substr(scan.find("observables"));
   std::ofstream(dir_ / "subset.toml") << "model = \"alp\"\n"
                                       << base
                                       << "[output]\npath = \"subset.h5\"\n"
                                          "observables = [\"Gamma_a\"]\ndtype = \"float32\"\n";
   ASSERT_EQ(bscan("run " + (dir_ / "subset.toml").string(), dir_).code, 0)
-      << read(dir_ / "stderr.txt");
+      << test::read_text(dir_ / "stderr.txt");
   std::map<std::string, std::size_t> d = datasets(dir_ / "subset.h5");
   EXPECT_EQ(d.count("RK[1.1,6.0]"), 0u);
   ASSERT_EQ(d.count("Gamma_a"), 1u);
@@ -263,9 +253,9 @@ TEST_F(Cli, OutputTableSelectsWhatIsStored) {
       << "model = \"alp\"\n"
       << base << constraints << "[output]\npath = \"flags.h5\"\nflags_only = true\n";
   ASSERT_EQ(bscan("run " + (dir_ / "full.toml").string(), dir_).code, 0)
-      << read(dir_ / "stderr.txt");
+      << test::read_text(dir_ / "stderr.txt");
   ASSERT_EQ(bscan("run " + (dir_ / "flags.toml").string(), dir_).code, 0)
-      << read(dir_ / "stderr.txt");
+      << test::read_text(dir_ / "stderr.txt");
   d = datasets(dir_ / "flags.h5");
   for (const auto& [name, size] : d)
     EXPECT_TRUE(name.rfind("flags", 0) == 0 || name == "m_a" || name == "c_sb_plus") << name;
@@ -273,22 +263,21 @@ TEST_F(Cli, OutputTableSelectsWhatIsStored) {
   EXPECT_EQ(read_u32(dir_ / "flags.h5", "flags"), read_u32(dir_ / "full.h5", "flags"));
   EXPECT_GT(datasets(dir_ / "full.h5").size(), d.size() + 10) << "the full file has the pulls";
 
-  std::ofstream(dir_ / "unknown.toml") << "model = \"alp\"\n"
-                                       << base << "[output]\nobservables = [\"RK[1,6]\"]\n";
-  EXPECT_EQ(
-      bscan("run " + (dir_ / "unknown.toml").string() + " -o " + (dir_ / "u.h5").string(), dir_)
-          .code,
-      2);
-  EXPECT_NE(read(dir_ / "stderr.txt").find("output.observables[0]"), std::string::npos)
-      << read(dir_ / "stderr.txt");
-  std::ofstream(dir_ / "noflags.toml") << "model = \"alp\"\n"
-                                       << base << "[output]\nflags_only = true\n";
-  EXPECT_EQ(
-      bscan("run " + (dir_ / "noflags.toml").string() + " -o " + (dir_ / "n.h5").string(), dir_)
-          .code,
-      2);
-  EXPECT_NE(read(dir_ / "stderr.txt").find("output.flags_only"), std::string::npos)
-      << read(dir_ / "stderr.txt");
+  // Refused with exit 2, naming the key.
+  const auto refused = [&](const std::string& name, const std::string& table,
+                           const std::string& key) {
+    std::ofstream(dir_ / (name + ".toml")) << "model = \"alp\"\n" << base << "[output]\n" << table;
+    EXPECT_EQ(bscan("run " + (dir_ / (name + ".toml")).string() + " -o " +
+                        (dir_ / (name + ".h5")).string(),
+                    dir_)
+                  .code,
+              2)
+        << name;
+    EXPECT_NE(test::read_text(dir_ / "stderr.txt").find(key), std::string::npos)
+        << test::read_text(dir_ / "stderr.txt");
+  };
+  refused("unknown", "observables = [\"RK[1,6]\"]\n", "output.observables[0]");
+  refused("noflags", "flags_only = true\n", "output.flags_only");
 
   // 10^12 points x 8 bytes exceed any test machine's disk: refused before anything is computed.
   std::ofstream(dir_ / "huge.toml")
@@ -300,7 +289,7 @@ TEST_F(Cli, OutputTableSelectsWhatIsStored) {
       bscan("run " + (dir_ / "huge.toml").string() + " -o " + (dir_ / "huge.h5").string(), dir_)
           .code,
       3);
-  const std::string err = read(dir_ / "stderr.txt");
+  const std::string err = test::read_text(dir_ / "stderr.txt");
   EXPECT_NE(err.find("GB free"), std::string::npos) << err;
   EXPECT_NE(err.find("1000000000000 points x 8 bytes"), std::string::npos) << err;
   EXPECT_FALSE(fs::exists(dir_ / "huge.h5.partial"));
@@ -310,10 +299,12 @@ TEST_F(Cli, OutputTableSelectsWhatIsStored) {
 // users can compare checksums.
 TEST_F(Cli, IdenticalRunsGiveByteIdenticalFiles) {
   const std::string run = "run " + (dir_ / "scan.toml").string() + " --backend cpu --threads 2 -o ";
-  ASSERT_EQ(bscan(run + (dir_ / "one.h5").string(), dir_).code, 0) << read(dir_ / "stderr.txt");
+  ASSERT_EQ(bscan(run + (dir_ / "one.h5").string(), dir_).code, 0)
+      << test::read_text(dir_ / "stderr.txt");
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
-  ASSERT_EQ(bscan(run + (dir_ / "two.h5").string(), dir_).code, 0) << read(dir_ / "stderr.txt");
-  const std::string one = read(dir_ / "one.h5"), two = read(dir_ / "two.h5");
+  ASSERT_EQ(bscan(run + (dir_ / "two.h5").string(), dir_).code, 0)
+      << test::read_text(dir_ / "stderr.txt");
+  const std::string one = test::read_text(dir_ / "one.h5"), two = test::read_text(dir_ / "two.h5");
   EXPECT_GT(one.size(), 1000u);
   EXPECT_TRUE(one == two) << "the files differ";
 }

@@ -34,13 +34,7 @@ std::vector<std::string> names(const json& set) {
 
 class MeasurementSets : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("bscan_sets_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = test::fresh_test_dir("bscan_sets"); }
   void TearDown() override { fs::remove_all(dir_); }
   fs::path dir_;
 };

@@ -15,10 +15,11 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "test_support.hpp"
 
 extern char** environ;
 
@@ -61,12 +62,6 @@ int run_sh(const std::string& cmd) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-std::string read(const fs::path& p) {
-  std::stringstream ss;
-  ss << std::ifstream(p).rdbuf();
-  return ss.str();
-}
-
 bool complete(const fs::path& file) {
   const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (f < 0) return false;
@@ -81,11 +76,7 @@ bool complete(const fs::path& file) {
 class Resume : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("bscan_resume_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = test::fresh_test_dir("bscan_resume");
     config_ = dir_ / "scan.toml";
     reference_ = dir_ / "reference.h5";
     // The constraint map at 300 x 300 in chunks of 4096 points: ~1 s, 22 chunks, every
@@ -150,14 +141,10 @@ TEST_F(Resume, KilledAtRandomMomentsAndResumedGivesTheSameFile) {
       EXPECT_FALSE(fs::exists(partial));
     } else if (fs::exists(partial)) {
       ++resumed;
-      fs::copy_file(partial, dir_ / "killed.partial.copy", fs::copy_options::overwrite_existing);
       const int rc = run_sh(binary() + " run " + config_.string() + " --backend cpu -o " +
                             out.string() + " --resume 2> " + (dir_ / "resume.txt").string());
       EXPECT_EQ(rc, 0) << "trial " << trial << ": resume after a kill at " << at
-                       << " s: " << read(dir_ / "resume.txt");
-      if (rc != 0)
-        fs::copy_file(dir_ / "killed.partial.copy", "/tmp/bscan_failed_resume.partial",
-                      fs::copy_options::overwrite_existing);
+                       << " s: " << test::read_text(dir_ / "resume.txt");
       EXPECT_FALSE(fs::exists(partial));
     } else {  // killed before the file was created: start again
       EXPECT_EQ(wait_exit(spawn({"run", config_.string(), "--backend", "cpu", "-o", out.string()})),
@@ -187,11 +174,12 @@ TEST_F(Resume, DiskFullKeepsThePartialAndResumeFinishesIt) {
                           out.string() + " 2> " + (dir_ / "err.txt").string();
   // The space check refuses it up front (the uncompressed size exceeds the tmpfs) ...
   EXPECT_EQ(run_sh(run), 3);
-  EXPECT_NE(read(dir_ / "err.txt").find("free"), std::string::npos) << read(dir_ / "err.txt");
+  EXPECT_NE(test::read_text(dir_ / "err.txt").find("free"), std::string::npos)
+      << test::read_text(dir_ / "err.txt");
   EXPECT_FALSE(fs::exists(partial));
   // ... and without it the disk fills up during the scan.
-  EXPECT_EQ(run_sh(run + " --no-space-check"), 3) << read(dir_ / "err.txt");
-  const std::string err = read(dir_ / "err.txt");
+  EXPECT_EQ(run_sh(run + " --no-space-check"), 3) << test::read_text(dir_ / "err.txt");
+  const std::string err = test::read_text(dir_ / "err.txt");
   EXPECT_NE(err.find("No space left on device"), std::string::npos) << err;
   EXPECT_NE(err.find("--resume"), std::string::npos) << "the message says how to continue: " << err;
   EXPECT_FALSE(fs::exists(out));
@@ -210,8 +198,9 @@ TEST_F(Resume, RefusesWhatItCannotContinueAndRestartsAnEmptyPartial) {
   const fs::path out = dir_ / "other.h5";
   const std::string base = "run " + config_.string() + " --backend cpu -o " + out.string();
   EXPECT_EQ(run_sh(binary() + " " + base + " --resume 2> " + (dir_ / "e1").string()), 2);
-  EXPECT_NE(read(dir_ / "e1").find("no '" + out.string() + ".partial'"), std::string::npos)
-      << read(dir_ / "e1");
+  EXPECT_NE(test::read_text(dir_ / "e1").find("no '" + out.string() + ".partial'"),
+            std::string::npos)
+      << test::read_text(dir_ / "e1");
   // A .partial of this config, then a changed config: refused, the partial left as it was.
   const fs::path partial = out.string() + ".partial";
   const pid_t pid = spawn({"run", config_.string(), "--backend", "cpu", "-o", out.string()});
@@ -222,12 +211,13 @@ TEST_F(Resume, RefusesWhatItCannotContinueAndRestartsAnEmptyPartial) {
   wait_exit(pid);
   ASSERT_TRUE(fs::exists(partial));
   const fs::path changed = dir_ / "changed.toml";
-  std::ofstream(changed) << read(config_) << "# another config\n";
+  std::ofstream(changed) << test::read_text(config_) << "# another config\n";
   const auto size = fs::file_size(partial);
   EXPECT_EQ(run_sh(binary() + " run " + changed.string() + " --backend cpu -o " + out.string() +
                    " --resume 2> " + (dir_ / "e2").string()),
             2);
-  EXPECT_NE(read(dir_ / "e2").find("bscan_config"), std::string::npos) << read(dir_ / "e2");
+  EXPECT_NE(test::read_text(dir_ / "e2").find("bscan_config"), std::string::npos)
+      << test::read_text(dir_ / "e2");
   EXPECT_EQ(fs::file_size(partial), size);
   // A .partial killed while it was being created (here: empty) holds no work: started again; one
   // that is not HDF5 is not bscan's and is left alone.
@@ -236,19 +226,21 @@ TEST_F(Resume, RefusesWhatItCannotContinueAndRestartsAnEmptyPartial) {
   EXPECT_EQ(run_sh(binary() + " run " + config_.string() + " --backend cpu -o " + fresh.string() +
                    " --resume 2> " + (dir_ / "e4").string()),
             0);
-  EXPECT_NE(read(dir_ / "e4").find("started again"), std::string::npos) << read(dir_ / "e4");
+  EXPECT_NE(test::read_text(dir_ / "e4").find("started again"), std::string::npos)
+      << test::read_text(dir_ / "e4");
   expect_same_as_reference(fresh, "a run that restarted an empty .partial");
   const fs::path alien = dir_ / "alien.h5";
   std::ofstream(alien.string() + ".partial") << "my notes";
   EXPECT_EQ(run_sh(binary() + " run " + config_.string() + " --backend cpu -o " + alien.string() +
                    " --resume 2> " + (dir_ / "e5").string()),
             2);
-  EXPECT_NE(read(dir_ / "e5").find("not a file bscan wrote"), std::string::npos)
-      << read(dir_ / "e5");
-  EXPECT_EQ(read(alien.string() + ".partial"), "my notes");
+  EXPECT_NE(test::read_text(dir_ / "e5").find("not a file bscan wrote"), std::string::npos)
+      << test::read_text(dir_ / "e5");
+  EXPECT_EQ(test::read_text(alien.string() + ".partial"), "my notes");
   // Without --resume an existing .partial is not replaced silently either.
   EXPECT_EQ(run_sh(binary() + " " + base + " 2> " + (dir_ / "e3").string()), 2);
-  EXPECT_NE(read(dir_ / "e3").find("--resume"), std::string::npos) << read(dir_ / "e3");
+  EXPECT_NE(test::read_text(dir_ / "e3").find("--resume"), std::string::npos)
+      << test::read_text(dir_ / "e3");
 }
 
 }  // namespace

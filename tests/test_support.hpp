@@ -1,11 +1,15 @@
 // Shared helpers of the tests: the default physics data and the flavio reference values.
 #pragma once
+#include <gtest/gtest.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 
 #include "host/config/physics_data.hpp"
@@ -15,6 +19,25 @@
 namespace bscan::test {
 
 inline std::filesystem::path source_dir() { return BSCAN_SOURCE_DIR; }
+
+// A fresh, empty directory for the running test, PREFIX_PID_TEST under the temporary directory
+// (the fixture removes it in TearDown).
+inline std::filesystem::path fresh_test_dir(const std::string& prefix) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() /
+      (prefix + "_" + std::to_string(::getpid()) + "_" +
+       ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+// A file's whole text ("" when it cannot be read).
+inline std::string read_text(const std::filesystem::path& p) {
+  std::stringstream ss;
+  ss << std::ifstream(p).rdbuf();
+  return ss.str();
+}
 
 inline const PhysicsData& physics() {
   static const PhysicsData data =

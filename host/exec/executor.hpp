@@ -17,6 +17,14 @@ struct ExecutionStats {
   long long points = 0, chunks = 0, stage1_integrals = 0;
   long long skipped = 0;  // points of chunks `skip` said are done
   double seconds = 0.0, stage1 = 0.0, evaluate = 0.0, write = 0.0, waited = 0.0;
+
+  ExecutionStats& operator+=(const ExecutionStats& o) {
+    points += o.points, chunks += o.chunks, stage1_integrals += o.stage1_integrals;
+    skipped += o.skipped;
+    seconds += o.seconds, stage1 += o.stage1, evaluate += o.evaluate, write += o.write;
+    waited += o.waited;
+    return *this;
+  }
 };
 
 // Runs `slab` of `plan`; calls progress(points done or skipped) after each chunk; returns when

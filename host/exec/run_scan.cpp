@@ -57,21 +57,12 @@ void scan_slabs(const ScanPlan& plan, Backend& backend, std::span<Sink* const> s
   const long long total = plan.total_points();
   for (const Slab& slab : plan.slabs) {
     const long long before = report.stats.points + report.stats.skipped;
-    const ExecutionStats st = execute(
+    report.stats += execute(
         plan, slab, backend, sinks,
         [&](long long done) {
           if (opt.progress) opt.progress(before + done, total);
         },
         skip);
-    report.stats.skipped += st.skipped;
-    report.stats.points += st.points;
-    report.stats.chunks += st.chunks;
-    report.stats.stage1_integrals += st.stage1_integrals;
-    report.stats.seconds += st.seconds;
-    report.stats.stage1 += st.stage1;
-    report.stats.evaluate += st.evaluate;
-    report.stats.write += st.write;
-    report.stats.waited += st.waited;
   }
 }
 
@@ -137,10 +128,8 @@ RunReport run_scan(const RunOptions& opt) {
     opened.emplace(plan, report.output, attrs, c.float32, opt.overwrite,
                    opt.resume ? PartialMode::resume : PartialMode::resumable);
   } catch (const ResumeMismatch& e) {
-    throw InputError(
-        fmt::format("--resume: {}; run without --resume (and remove it) to start "
-                    "again",
-                    e.what()));
+    throw InputError(fmt::format(
+        "--resume: {}; run with --overwrite instead of --resume to start again", e.what()));
   }
   Hdf5Sink& file = *opened;
   if (file.restarted())
