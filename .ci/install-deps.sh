@@ -5,7 +5,7 @@
 set -euo pipefail
 packages=(cmake g++ make git pkg-config libhdf5-dev hdf5-tools libeigen3-dev
   libtomlplusplus-dev nlohmann-json3-dev libvalijson-dev libcli11-dev libfmt-dev libspdlog-dev
-  libgtest-dev libbenchmark-dev libgsl-dev libmuparser-dev python3 python3-xarray python3-h5netcdf python3-netcdf4 python3-h5py python3-matplotlib)
+  libgtest-dev libbenchmark-dev openmpi-bin libopenmpi-dev libhdf5-openmpi-dev libgsl-dev libmuparser-dev python3 python3-xarray python3-h5netcdf python3-netcdf4 python3-h5py python3-matplotlib)
 if ! command -v nvcc >/dev/null && [ ! -x /usr/local/cuda/bin/nvcc ]; then packages+=(libthrust-dev); fi
 missing=()
 for p in "${packages[@]}"; do

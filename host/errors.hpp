@@ -9,4 +9,15 @@ struct InputError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A .partial that --resume cannot continue: made by something else (another config, another
+// bscan) or not a file bscan wrote.
+struct ResumeMismatch : InputError {
+  using InputError::InputError;
+};
+
+// Any failure to create, write or finish the output file (I/O or HDF5 error).
+struct OutputError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 }  // namespace bscan

@@ -2,12 +2,8 @@
 // same datasets as an uninterrupted run, and no file with the final name exists before the scan
 // is complete; a full disk (a small tmpfs) keeps the .partial, which --resume finishes once there
 // is space again; a .partial of another config, or none, is refused; an empty one is restarted.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <hdf5.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -19,59 +15,15 @@
 #include <thread>
 #include <vector>
 
+#include "process_support.hpp"
 #include "test_support.hpp"
-
-extern char** environ;
 
 namespace bscan {
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-std::string binary() {
-  const char* bin = std::getenv("BSCAN_BINARY");
-  return bin ? bin : "bscan";
-}
-
-// Starts `bscan ARGS` (output discarded); returns its pid.
-pid_t spawn(const std::vector<std::string>& args) {
-  std::vector<std::string> all = {binary()};
-  all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : all) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  pid_t pid = -1;
-  EXPECT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
-}
-
-int wait_exit(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-int run_sh(const std::string& cmd) {
-  const int status = std::system(cmd.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-bool complete(const fs::path& file) {
-  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0) return false;
-  int value = 0;
-  const hid_t a = H5Aopen(f, "bscan_complete", H5P_DEFAULT);
-  const bool ok = a >= 0 && H5Aread(a, H5T_NATIVE_INT, &value) >= 0 && value == 1;
-  if (a >= 0) H5Aclose(a);
-  H5Fclose(f);
-  return ok;
-}
+using test::binary, test::complete, test::run_sh, test::spawn, test::wait_exit;
 
 class Resume : public ::testing::Test {
  protected:
@@ -79,32 +31,8 @@ class Resume : public ::testing::Test {
     dir_ = test::fresh_test_dir("bscan_resume");
     config_ = dir_ / "scan.toml";
     reference_ = dir_ / "reference.h5";
-    // The constraint map at 300 x 300 in chunks of 4096 points: ~1 s, 22 chunks, every
-    // constraint of paper-2021 (observables, pulls, two flag words), every chunk recorded.
-    std::ofstream(config_) << R"(model = "alp"
-observables = ["RKstar[0.045,1.1]", "RK[1.1,6.0]", "Gamma_a"]
-chunk_size = 4096
-[parameters]
-c_sb_plus = 1e-10
-c_ee = 0.1
-c_mumu = 1e-5
-[constraints]
-measurements = "paper-2021"
-[output]
-checkpoint_seconds = 0.0
-[[axes]]
-name = "m_a"
-min = 0.01
-max = 5.0
-points = 300
-spacing = "log"
-[[axes]]
-name = "c_sb_minus"
-min = 1e-12
-max = 1e-7
-points = 300
-spacing = "log"
-)";
+    // The constraint map at 300 x 300 in chunks of 4096 points: ~1 s, 24 chunks.
+    std::ofstream(config_) << test::constraint_map_config(300, 300, 4096);
     const Clock::time_point t = Clock::now();
     EXPECT_EQ(wait_exit(spawn({"run", config_.string(), "--backend", "cpu", "--threads", "2", "-o",
                                reference_.string()})),

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "host/cli/main.hpp"
+#include "host/mpi/communicator.hpp"
 
 int main(int argc, char** argv) {
   // OpenMP threads that wait should sleep, not spin: the HDF5 writer thread shares their cores
@@ -13,5 +14,6 @@ int main(int argc, char** argv) {
     setenv("OMP_WAIT_POLICY", "passive", 1);
     execv("/proc/self/exe", argv);  // returns only on failure: then run as we are
   }
+  const bscan::MpiSession mpi(argc, argv);  // several ranks under mpirun/srun (MPI builds)
   return bscan::cli::main(argc, argv);
 }

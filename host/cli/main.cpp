@@ -14,6 +14,7 @@
 #include "host/config/presets.hpp"
 #include "host/errors.hpp"
 #include "host/model/model_registry.hpp"
+#include "host/mpi/communicator.hpp"
 #include "host/output/hdf5_writer.hpp"
 #include "host/plan/observables.hpp"
 
@@ -52,6 +53,9 @@ int bscan::cli::main(int argc, char** argv) {
   auto log = spdlog::stderr_color_mt("bscan");
   spdlog::set_default_logger(log);
   spdlog::set_pattern("bscan: %^%l%$: %v");
+  // Several ranks: rank 0 speaks for all (they agree on every error before a collective step; a
+  // failure on one rank during the scan is printed by that rank as it ends the job).
+  if (bscan::Communicator::world().rank() != 0) spdlog::set_level(spdlog::level::off);
 
   CLI::App app{"bscan: GPU-accelerated scans of light new particles in b -> s l l"};
   app.require_subcommand(1);

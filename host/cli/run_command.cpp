@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "host/mpi/communicator.hpp"
+
 namespace bscan::cli {
 namespace {
 
@@ -37,7 +39,8 @@ class Progress {
 }  // namespace
 
 int run(RunOptions opt, bool progress) {
-  Progress bar(progress || isatty(2) != 0);
+  const bool root = Communicator::world().rank() == 0;
+  Progress bar(root && (progress || isatty(2) != 0));
   opt.progress = [&](long long done, long long total) { bar.update(done, total); };
   const RunReport r = run_scan(opt);
   for (const std::string& n : r.notices) spdlog::info("{}", n);
@@ -48,6 +51,7 @@ int run(RunOptions opt, bool progress) {
       "time: stage 1 of the slab {:.2f} s, evaluation {:.2f} s, writing {:.2f} s on the writer "
       "thread (overlapped; waited {:.2f} s); {} stage-1 integrals in {} chunks",
       s.stage1, s.evaluate, s.write, s.waited, s.stage1_integrals, s.chunks);
+  if (!root) return 0;
   if (!r.flag_table.empty()) fmt::print("{}", r.flag_table);
   fmt::print("{}\n", r.output.string());
   return 0;

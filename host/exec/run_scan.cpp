@@ -1,10 +1,14 @@
 #include "host/exec/run_scan.hpp"
 
 #include <fmt/format.h>
+#include <sched.h>
 
+#include <algorithm>
 #include <optional>
+#include <thread>
 
 #include "host/errors.hpp"
+#include "host/mpi/communicator.hpp"
 #include "host/output/flag_summary.hpp"
 #include "host/output/hdf5_sink.hpp"
 
@@ -35,23 +39,33 @@ void check_space(const ScanPlan& plan, const ScanConfig& c, const std::filesyste
       static_cast<long long>(per_point), dir.string(), static_cast<double>(space.available) / 1e9));
 }
 
-// A resumed run's flag summary: the flags of the chunks already in the file, read back.
-void replay_flags(const ScanPlan& plan, Hdf5Sink& file, FlagSummary& summary) {
-  Chunk c;
+// Chunks of the plan in the executor's order: (begin, count) of every one.
+std::vector<std::pair<long long, long long>> all_chunks(const ScanPlan& plan) {
+  std::vector<std::pair<long long, long long>> chunks;
   for (const Slab& slab : plan.slabs)
-    for (long long begin = slab.begin; begin < slab.end; begin = c.begin + c.count) {
-      c.begin = begin;
-      c.count = plan.chunk_end(slab, begin) - begin;
-      if (!file.done(c.begin, c.count)) continue;
-      c.flags.resize(static_cast<std::size_t>(plan.flag_words() * c.count));
-      file.read_flags(c.begin, c.count, c.flags.data());
-      summary.consume(c);
-    }
+    for (long long begin = slab.begin; begin < slab.end; begin = plan.chunk_end(slab, begin))
+      chunks.emplace_back(begin, plan.chunk_end(slab, begin) - begin);
+  return chunks;
+}
+
+// A resumed run's flag summary: the flags of the chunks already in the file, read back (by every
+// rank, as reads are collective; counted by rank 0).
+void replay_flags(const ScanPlan& plan, Hdf5Sink& file, FlagSummary& summary, bool count) {
+  Chunk c;
+  for (const auto& [begin, n] : all_chunks(plan)) {
+    if (!file.done(begin, n)) continue;
+    c.begin = begin;
+    c.count = n;
+    c.flags.resize(static_cast<std::size_t>(plan.flag_words() * n));
+    file.read_flags(begin, n, c.flags.data());
+    if (count) summary.consume(c);
+  }
 }
 
 using Skip = std::function<bool(long long, long long)>;
 
-// Every slab of the plan through the executor, the statistics added to the report.
+// Every slab of the plan through the executor, the statistics added to the report; chunks for
+// which skip(begin, count) is true are left out (another rank's, or already in the file).
 void scan_slabs(const ScanPlan& plan, Backend& backend, std::span<Sink* const> sinks,
                 const RunOptions& opt, const Skip& skip, RunReport& report) {
   const long long total = plan.total_points();
@@ -66,67 +80,166 @@ void scan_slabs(const ScanPlan& plan, Backend& backend, std::span<Sink* const> s
   }
 }
 
+// Which chunks this rank evaluates: the chunks still to do (all, or those a resumed file lacks),
+// dealt out in turn, chunk i to rank i mod R. Cost varies smoothly along the grid (points with a
+// pole of their own cost ~10x more than shared-pole points, on-shell regions more than
+// off-shell ones), so dealing neighbouring chunks to different ranks gives every rank the same
+// mix; contiguous blocks would give one rank the expensive region (docs/hpc.md, measured). Each
+// round of R chunks is one collective write, so a rank with one chunk fewer writes an empty one.
+struct ChunkDeal {
+  std::vector<char> mine;  // by chunk ordinal
+  long long rounds = 0, my_chunks = 0;
+
+  ChunkDeal(const std::vector<std::pair<long long, long long>>& chunks, const Communicator& comm,
+            const Skip& done) {
+    long long todo = 0;
+    mine.resize(chunks.size(), 0);
+    for (std::size_t i = 0; i < chunks.size(); ++i) {
+      if (done && done(chunks[i].first, chunks[i].second)) continue;
+      if (todo++ % comm.size() == comm.rank()) mine[i] = 1, ++my_chunks;
+    }
+    rounds = (todo + comm.size() - 1) / comm.size();
+  }
+};
+
+// CPU threads of one rank: all cores with one rank per node, else the node's cores shared out
+// (and no more than the cores it is bound to).
+int threads_per_rank(int requested, const Communicator& comm) {
+  if (requested > 0 || comm.node_size() == 1) return requested;
+  cpu_set_t set;
+  const int bound = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 1;
+  const int share = static_cast<int>(std::thread::hardware_concurrency()) / comm.node_size();
+  return std::max(1, std::min(bound, share));
+}
+
 std::vector<std::string> skipped_notices(const ScanPlan& plan) {
   std::vector<std::string> out;
   for (const std::string& s : plan.skipped) out.push_back("constraint not applicable: " + s);
   return out;
 }
 
+// Everything a run needs before its file is opened: the checks of the command line, the config,
+// the plan and this rank's backend. Built in place (the plan points into the physics data).
+struct Prepared {
+  ScanConfig c;
+  PhysicsData physics;
+  ScanPlan plan;
+  std::unique_ptr<Backend> backend;
+  std::string notice;
+
+  Prepared(const RunOptions& opt, const Communicator& comm, RunReport& report)
+      : c(load_config(opt.config)),
+        physics(checked_physics(opt, report)),
+        plan(build_plan(c, physics, {1, opt.device + comm.node_rank()})) {
+    const long long chunks = static_cast<long long>(all_chunks(plan).size());
+    if (comm.size() > chunks)
+      throw InputError(fmt::format(
+          "{} ranks but the grid has {} chunks of at most {} points (key 'chunk_size'): run at "
+          "most {} ranks or lower chunk_size",
+          comm.size(), chunks, plan.chunk_size, chunks));
+    try {
+      backend = make_backend(opt.backend, plan, threads_per_rank(opt.threads, comm), notice);
+    } catch (const InputError& e) {
+      if (!comm.parallel()) throw;
+      throw InputError(fmt::format("{} (one GPU per rank: rank {} of its node uses GPU {})",
+                                   e.what(), comm.node_rank(), plan.device));
+    }
+  }
+
+  // The physics data, after the checks of the output path (cheap first).
+  PhysicsData checked_physics(const RunOptions& opt, RunReport& report) const {
+    report.output = opt.output ? *opt.output : c.output;
+    if (report.output.empty())
+      throw InputError(
+          fmt::format("{}: no output path: set key 'output' or pass -o", opt.config.string()));
+    if (std::filesystem::exists(report.output) && !opt.overwrite)
+      throw InputError(fmt::format("output '{}' exists; pass --overwrite to replace it",
+                                   report.output.string()));
+    const std::filesystem::path partial = std::filesystem::path(report.output) += ".partial";
+    if (opt.resume && !std::filesystem::is_regular_file(partial))
+      throw InputError(
+          fmt::format("--resume: there is no '{}' to continue (the run finished, never "
+                      "started, or its partial file was removed)",
+                      partial.string()));
+    if (!opt.resume && !opt.overwrite && std::filesystem::exists(partial))
+      throw InputError(
+          fmt::format("'{}' exists (an interrupted run, or one still running): pass "
+                      "--resume to continue it or --overwrite to start again",
+                      partial.string()));
+    return load_physics_data(physics_file(c.physics, opt.config.parent_path()));
+  }
+};
+
+// Runs `step` on every rank; a failure on any rank is rethrown on all (Communicator::agree).
+template <class F>
+void on_all_ranks(const Communicator& comm, F&& step) {
+  std::exception_ptr error;
+  try {
+    step();
+  } catch (...) {
+    error = std::current_exception();
+  }
+  comm.agree(error);
+}
+
+// The ranks' load: points and evaluation seconds, least and most (several ranks only).
+std::string load_notice(const ExecutionStats& mine, const Communicator& comm) {
+  const double points = static_cast<double>(mine.points);
+  const double lo = comm.min(mine.evaluate), hi = comm.max(mine.evaluate);
+  const double sum = static_cast<double>(comm.sum(static_cast<long long>(mine.evaluate * 1e6)));
+  return fmt::format(
+      "{} ranks: {:.0f}..{:.0f} points and {:.2f}..{:.2f} s of evaluation per rank (slowest "
+      "{:.1f} % above the mean)",
+      comm.size(), comm.min(points), comm.max(points), lo, hi,
+      sum > 0 ? 100.0 * (hi / (sum / 1e6 / comm.size()) - 1.0) : 0.0);
+}
+
 }  // namespace
 
 RunReport run_scan(const RunOptions& opt) {
-  const ScanConfig c = load_config(opt.config);
+  const Communicator& comm = Communicator::world();
   RunReport report;
-  report.output = opt.output ? *opt.output : c.output;
-  if (report.output.empty())
-    throw InputError(
-        fmt::format("{}: no output path: set key 'output' or pass -o", opt.config.string()));
-  if (std::filesystem::exists(report.output) && !opt.overwrite)
-    throw InputError(
-        fmt::format("output '{}' exists; pass --overwrite to replace it", report.output.string()));
-  const std::filesystem::path partial = std::filesystem::path(report.output) += ".partial";
-  if (opt.resume && !std::filesystem::is_regular_file(partial))
-    throw InputError(
-        fmt::format("--resume: there is no '{}' to continue (the run finished, never "
-                    "started, or its partial file was removed)",
-                    partial.string()));
-  if (!opt.resume && !opt.overwrite && std::filesystem::exists(partial))
-    throw InputError(
-        fmt::format("'{}' exists (an interrupted run, or one still running): pass "
-                    "--resume to continue it or --overwrite to start again",
-                    partial.string()));
-  const PhysicsData physics = load_physics_data(physics_file(c.physics, opt.config.parent_path()));
-  const ScanPlan plan = build_plan(c, physics, {1, opt.device});
+  std::optional<Prepared> prep;
+  on_all_ranks(comm, [&] { prep.emplace(opt, comm, report); });
+  const ScanConfig& c = prep->c;
+  const ScanPlan& plan = prep->plan;
+  Backend& backend = *prep->backend;
   report.notices = skipped_notices(plan);
   if (!plan.bases.term.empty())
     report.notices.push_back(
         fmt::format("stage-1 bases: {} binned terms, {} panels, {} integrands, {:.0f} KiB",
                     plan.bases.term.size(), plan.bases.panel.size(), plan.bases.fun.size(),
                     plan.bases.bytes() / 1024.0));
-  std::string notice;
-  std::unique_ptr<Backend> backend = make_backend(opt.backend, plan, opt.threads, notice);
-  if (!notice.empty()) report.notices.push_back(notice);
-  report.backend = backend->name();
-  report.device = backend->device();
+  if (!prep->notice.empty()) report.notices.push_back(prep->notice);
+  report.backend = backend.name();
+  report.device = comm.from_root(backend.device());
+  const std::filesystem::path partial = std::filesystem::path(report.output) += ".partial";
+  on_all_ranks(comm, [&] {
+    if (comm.from_root(report.backend) != report.backend)
+      throw InputError(
+          fmt::format("rank {} runs on the {} backend ({}), rank 0 on another: give "
+                      "every rank a GPU or pass --backend cpu",
+                      comm.rank(), report.backend, prep->notice));
+    if (opt.space_check && !opt.resume) check_space(plan, c, report.output);
+  });
 
   // On --resume every one of these but the device must match the .partial's (results do not
-  // depend on the thread count).
+  // depend on the thread count or the number of ranks).
   FileAttributes attrs;
   attrs.strings = {{"bscan_version", BSCAN_VERSION},
                    {"bscan_git_hash", BSCAN_GIT_HASH},
                    {"bscan_config", c.text},
                    {"model", c.model},
                    {"backend", report.backend},
-                   {"physics_data", physics.name()},
+                   {"physics_data", prep->physics.name()},
                    {"integration_rule", describe_rules()},
-                   {"measurement_set", plan.measurement_set}};
-  if (opt.space_check && !opt.resume) check_space(plan, c, report.output);
-  attrs.strings["device"] = report.device;
+                   {"measurement_set", plan.measurement_set},
+                   {"device", report.device}};
   attrs.may_differ = {"device"};
   std::optional<Hdf5Sink> opened;
   try {
     opened.emplace(plan, report.output, attrs, c.float32, opt.overwrite,
-                   opt.resume ? PartialMode::resume : PartialMode::resumable);
+                   opt.resume ? PartialMode::resume : PartialMode::resumable, comm);
   } catch (const ResumeMismatch& e) {
     throw InputError(fmt::format(
         "--resume: {}; run with --overwrite instead of --resume to start again", e.what()));
@@ -137,23 +250,44 @@ RunReport run_scan(const RunOptions& opt) {
         "'{}' held no completed chunk (killed while it was being created): started again",
         partial.string()));
   FlagSummary summary(plan);
-  if (opt.resume) replay_flags(plan, file, summary);
+  if (opt.resume) replay_flags(plan, file, summary, comm.rank() == 0);
+  const auto done = [&](long long begin, long long count) { return file.done(begin, count); };
+  const std::vector<std::pair<long long, long long>> chunks = all_chunks(plan);
+  const ChunkDeal deal(chunks, comm, opt.resume ? Skip(done) : Skip{});
+  long long ordinal = 0;
+  const auto not_mine = [&](long long, long long) { return deal.mine[ordinal++] == 0; };
   Sink* const sinks[] = {&file, &summary};
   const long long total = plan.total_points();
-  const auto skip = [&](long long begin, long long count) { return file.done(begin, count); };
   try {
-    scan_slabs(plan, *backend, sinks, opt, opt.resume ? skip : Skip{}, report);
+    scan_slabs(plan, backend, sinks, opt, not_mine, report);
+    for (long long r = deal.my_chunks; r < deal.rounds; ++r)  // this rank's empty turns
+      for (Sink* s : sinks) s->consume(Chunk{});
     for (Sink* s : sinks) s->finish();
-  } catch (const OutputError& e) {
-    throw OutputError(
-        fmt::format("{}; its completed chunks are kept in '{}': `bscan run {} "
-                    "--resume` continues it once the cause is fixed",
-                    e.what(), partial.string(), opt.config.string()));
+  } catch (const std::exception& e) {
+    const bool output = dynamic_cast<const OutputError*>(&e) != nullptr;
+    const std::string message =
+        output ? fmt::format(
+                     "{}; its completed chunks are kept in '{}': `bscan run {} --resume` "
+                     "continues it once the cause is fixed",
+                     e.what(), partial.string(), opt.config.string())
+               : e.what();
+    // The other ranks may wait in a collective write: end the job (the .partial stays as of
+    // its last checkpoint).
+    if (comm.parallel()) comm.abort(message, output ? 3 : 1);
+    if (output) throw OutputError(message);
+    throw;
   }
-  if (report.stats.skipped > 0)
-    report.notices.push_back(fmt::format("resumed: {} of {} points were already in '{}'",
-                                         report.stats.skipped, total, partial.string()));
-  if (!plan.flag_names.empty()) report.flag_table = summary.table(total);
+  const long long skipped = total - comm.sum(report.stats.points);
+  if (comm.parallel()) report.notices.push_back(load_notice(report.stats, comm));
+  report.stats.points = comm.sum(report.stats.points);
+  if (opt.resume && skipped > 0)
+    report.notices.push_back(fmt::format("resumed: {} of {} points were already in '{}'", skipped,
+                                         total, partial.string()));
+  if (!plan.flag_names.empty()) {
+    std::vector<long long> passing = summary.passing();
+    comm.sum(passing);
+    report.flag_table = FlagSummary::table(plan.flag_names, passing, total);
+  }
   return report;
 }
 

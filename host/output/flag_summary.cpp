@@ -4,8 +4,7 @@
 
 namespace bscan {
 
-FlagSummary::FlagSummary(const ScanPlan& plan)
-    : names_(plan.flag_names), passing_(plan.flag_names.size(), 0) {}
+FlagSummary::FlagSummary(const ScanPlan& plan) : passing_(plan.flag_names.size(), 0) {}
 
 void FlagSummary::consume(const Chunk& chunk) {
   const std::size_t n = static_cast<std::size_t>(chunk.count);
@@ -18,11 +17,12 @@ void FlagSummary::consume(const Chunk& chunk) {
   }
 }
 
-std::string FlagSummary::table(long long total) const {
+std::string FlagSummary::table(const std::vector<std::string>& names,
+                               const std::vector<long long>& passing, long long total) {
   std::string out = fmt::format("{:<28} {:>12} {:>10}\n", "flag", "points", "fraction");
-  for (std::size_t b = 0; b < passing_.size(); ++b)
-    out += fmt::format("{:<28} {:>12} {:>10.4f}\n", names_[b], passing_[b],
-                       static_cast<double>(passing_[b]) / static_cast<double>(total));
+  for (std::size_t b = 0; b < passing.size(); ++b)
+    out += fmt::format("{:<28} {:>12} {:>10.4f}\n", names[b], passing[b],
+                       static_cast<double>(passing[b]) / static_cast<double>(total));
   return out;
 }
 

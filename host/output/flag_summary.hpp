@@ -13,11 +13,11 @@ class FlagSummary final : public Sink {
   explicit FlagSummary(const ScanPlan& plan);
   void consume(const Chunk& chunk) override;
   const std::vector<long long>& passing() const { return passing_; }
-  // One line per flag: name, points, fraction of `total`.
-  std::string table(long long total) const;
+  // One line per flag: name, points passing, fraction of `total`.
+  static std::string table(const std::vector<std::string>& names,
+                           const std::vector<long long>& passing, long long total);
 
  private:
-  std::vector<std::string> names_;
   std::vector<long long> passing_;
 };
 

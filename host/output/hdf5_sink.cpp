@@ -74,15 +74,16 @@ FileAttributes with_parameters(FileAttributes attrs, const ScanPlan& plan) {
 }  // namespace
 
 Hdf5Sink::Hdf5Sink(const ScanPlan& plan, const std::filesystem::path& path, FileAttributes attrs,
-                   bool float32, bool overwrite, PartialMode mode)
+                   bool float32, bool overwrite, PartialMode mode, const Communicator& comm)
     : stored_(plan.stored),
       n_pulls_(plan.store_pulls ? plan.pull_names.size() : 0),
       first_flag_var_(stored_.size() + n_pulls_),
       n_words_(plan.flag_words()),
       float32_(float32),
+      comm_(comm),
       checkpoint_seconds_(plan.checkpoint_seconds),
       writer_(path, axis_specs(plan), variable_specs(plan, float32),
-              with_parameters(std::move(attrs), plan), overwrite, plan.chunk_target, mode) {}
+              with_parameters(std::move(attrs), plan), overwrite, plan.chunk_target, mode, comm) {}
 
 bool Hdf5Sink::done(long long begin, long long count) const {
   return writer_.done(static_cast<std::size_t>(begin), static_cast<std::size_t>(count));
@@ -116,13 +117,17 @@ void Hdf5Sink::consume(const Chunk& chunk) {
   for (std::size_t k = 0; k < n_pulls_; ++k, ++v)
     writer_.write(v, begin, n, chunk.pulls.data() + k * n);
   for (int w = 0; w < n_words_; ++w, ++v) writer_.write(v, begin, n, chunk.flags.data() + w * n);
-  if (pending_begin_ < 0) pending_begin_ = chunk.begin;
-  pending_end_ = chunk.begin + chunk.count;
+  if (chunk.count > 0) {
+    if (!pending_.empty() && pending_.back().first + pending_.back().second == chunk.begin)
+      pending_.back().second += chunk.count;
+    else
+      pending_.emplace_back(chunk.begin, chunk.count);
+  }
   const auto now = std::chrono::steady_clock::now();
-  if (std::chrono::duration<double>(now - last_mark_).count() >= checkpoint_seconds_) {
-    writer_.mark_done(static_cast<std::size_t>(pending_begin_),
-                      static_cast<std::size_t>(pending_end_ - pending_begin_));
-    pending_begin_ = -1;
+  if (comm_.from_root(std::chrono::duration<double>(now - last_mark_).count() >=
+                      checkpoint_seconds_)) {
+    writer_.mark_done(pending_);
+    pending_.clear();
     last_mark_ = now;
   }
 }

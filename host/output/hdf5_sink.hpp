@@ -14,9 +14,11 @@ class Hdf5Sink final : public Sink {
  public:
   // Creates `path.partial` (resumable: kept, with its completed chunks, when the run fails) or,
   // with PartialMode::resume, continues it; the plan's fixed parameters become attributes
-  // parameter_<name>.
+  // parameter_<name>. With several ranks every rank holds a sink of the same file and consumes
+  // the same number of chunks (a rank without one hands over an empty chunk).
   Hdf5Sink(const ScanPlan& plan, const std::filesystem::path& path, FileAttributes attrs,
-           bool float32, bool overwrite, PartialMode mode = PartialMode::discard);
+           bool float32, bool overwrite, PartialMode mode = PartialMode::discard,
+           const Communicator& comm = Communicator::world());
   // Whether the points [begin, begin+count) are already in the file (resumed runs).
   bool done(long long begin, long long count) const;
   bool restarted() const { return writer_.restarted(); }
@@ -35,11 +37,12 @@ class Hdf5Sink final : public Sink {
   bool float32_;
   std::vector<float> buf32_;
   // Resumable files: the chunks written since the last mark, marked done (flushed) at most once
-  // per checkpoint_seconds_ (the plan's), so that flushing costs little and a kill loses about
-  // that much work.
+  // per checkpoint_seconds_ (the plan's; rank 0's clock decides for all ranks), so that flushing
+  // costs little and a kill loses about that much work.
+  const Communicator& comm_;
   double checkpoint_seconds_;
   std::chrono::steady_clock::time_point last_mark_ = std::chrono::steady_clock::now();
-  long long pending_begin_ = -1, pending_end_ = -1;
+  std::vector<std::pair<long long, long long>> pending_;  // (begin, count), adjacent ones merged
   Hdf5Writer writer_;
 };
 

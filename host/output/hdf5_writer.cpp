@@ -17,6 +17,7 @@
 #include <string_view>
 #include <utility>
 
+#include "host/output/hdf5_mpio.hpp"
 #include "host/plan/chunk_layout.hpp"
 
 namespace bscan {
@@ -267,6 +268,7 @@ std::vector<GridBox> flat_range_boxes(std::span<const std::size_t> shape, std::s
 }
 
 struct Hdf5Writer::Impl {
+  const Communicator& comm;  // several ranks: one file through MPI-IO, every call collective
   fs::path final_path;
   fs::path partial_path;
   bool overwrite = false;
@@ -290,10 +292,12 @@ struct Hdf5Writer::Impl {
   std::vector<Dataset> axis_datasets;
   std::vector<Dataset> var_datasets;
   Dataset done_dataset;
+  PropertyList transfer;  // raw data transfers: collective with several ranks
 
-  Impl(fs::path path, const std::vector<std::size_t>& grid, std::size_t target, bool overwrite_,
-       PartialMode mode_)
-      : final_path(std::move(path)),
+  Impl(const Communicator& comm_, fs::path path, const std::vector<std::size_t>& grid,
+       std::size_t target, bool overwrite_, PartialMode mode_)
+      : comm(comm_),
+        final_path(std::move(path)),
         partial_path(fs::path(final_path) += ".partial"),
         overwrite(overwrite_),
         mode(mode_),
@@ -304,7 +308,11 @@ struct Hdf5Writer::Impl {
         chunk_total(layout.chunk_points()) {
     for (std::size_t pos = 0; pos < total; pos = layout.aligned_end(pos, chunk_total))
       chunk_starts.push_back(pos);
+    transfer = PropertyList(check(H5Pcreate(H5P_DATASET_XFER), "creating property list"));
+    if (comm.parallel()) use_collective_transfer(transfer.get());
   }
+
+  bool root() const { return comm.rank() == 0; }
 
   ~Impl() {
     if (!finished && owns_partial) close_unfinished(!keep_partial);
@@ -314,12 +322,14 @@ struct Hdf5Writer::Impl {
   // an anonymous in-memory file: closing flushes caches, and after a write error (disk full)
   // that flush would fail again, which HDF5 1.10 answers by freeing the file but keeping its ID
   // (crash at exit). A kept file thus stays as of its last flush.
+  // With several ranks (MPI-IO) the file is closed collectively as it is.
   void close_unfinished(bool remove) {
     QuietHdf5Errors quiet;
     std::error_code ignored;
-    if (remove) fs::remove(partial_path, ignored);
+    if (remove && root()) fs::remove(partial_path, ignored);
     void* handle = nullptr;
-    if (file.get() >= 0 && H5Fget_vfd_handle(file.get(), H5P_DEFAULT, &handle) >= 0 && handle) {
+    if (!comm.parallel() && file.get() >= 0 &&
+        H5Fget_vfd_handle(file.get(), H5P_DEFAULT, &handle) >= 0 && handle) {
       const int memory = ::memfd_create("bscan-discarded-output", 0);
       if (memory >= 0) {
         ::dup2(memory, *static_cast<int*>(handle));  // the sec2 driver's handle is its fd
@@ -337,13 +347,14 @@ struct Hdf5Writer::Impl {
   // fails halfway leaves HDF5 1.10's metadata cache unusable ("slist already enabled"): the file
   // could then be neither flushed nor closed, and the library would crash at exit. The unused
   // rest of the reservation is cut off again (nothing HDF5 wrote lies past its allocation).
+  // Several ranks (MPI-IO, no file descriptor): a collective flush without the reservation.
   void flush() {
     constexpr off_t kFlushReserve = 256 << 10;  // a flush writes a few kB of metadata
     void* handle = nullptr;
     struct stat st {};
     int fd = -1;
-    if (H5Fget_vfd_handle(file.get(), H5P_DEFAULT, &handle) >= 0 && handle != nullptr &&
-        ::fstat(*static_cast<int*>(handle), &st) == 0) {
+    if (!comm.parallel() && H5Fget_vfd_handle(file.get(), H5P_DEFAULT, &handle) >= 0 &&
+        handle != nullptr && ::fstat(*static_cast<int*>(handle), &st) == 0) {
       fd = *static_cast<int*>(handle);
       const int err = ::posix_fallocate(fd, st.st_size, kFlushReserve);
       if (err == EOPNOTSUPP || err == EINVAL) {
@@ -353,6 +364,9 @@ struct Hdf5Writer::Impl {
                           std::strerror(err));
       }
     }
+    // Several ranks: every rank's raw data of the chunks is written before rank 0 writes the
+    // metadata that points at it (a kill in between would leave chunks that do not inflate).
+    comm.barrier();
     check(H5Fflush(file.get(), H5F_SCOPE_LOCAL), "flushing file");
     haddr_t eoa = 0;
     if (fd >= 0 && H5Fget_eoa(file.get(), &eoa) >= 0 &&
@@ -379,28 +393,40 @@ struct Hdf5Writer::Impl {
                    H5P_DEFAULT, untimed_dataset_properties().get(), H5P_DEFAULT),
         "creating the resume bookkeeping"));
     chunks_done.assign(chunk_starts.size(), 0);
-    check(H5Dwrite(done_dataset.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                   chunks_done.data()),
-          "writing the resume bookkeeping");
+    write_whole(done_dataset.get(), H5T_NATIVE_UINT8, chunks_done.data(),
+                "writing the resume bookkeeping");
     write_string_attribute(done_dataset.get(), "long_name",
                            "HDF5 chunks of the grid written and flushed (bscan run --resume)");
     flush();
     keep_partial = true;
   }
 
-  void mark_done(std::size_t begin, std::size_t count) {
-    const auto [first, last] = chunks_within(begin, count);
-    if (first >= last) return;
+  // The bookkeeping is written whole: its bytes only ever go from 0 to 1, so a kill during the
+  // write leaves it valid.
+  void mark_done(const std::vector<std::pair<long long, long long>>& mine) {
+    const std::vector<std::pair<long long, long long>> ranges = comm.gather_all(mine);
+    if (ranges.empty()) return;
     flush();
-    std::fill(chunks_done.begin() + first, chunks_done.begin() + last, 1);
-    const hsize_t n = chunks_done.size(), start = first, extent = last - first;
-    Dataspace space = simple_space(std::span(&n, 1));
-    check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, &start, nullptr, &extent, nullptr),
-          "selecting chunks");
-    check(H5Dwrite(done_dataset.get(), H5T_NATIVE_UINT8, simple_space(std::span(&extent, 1)).get(),
-                   space.get(), H5P_DEFAULT, chunks_done.data() + first),
-          "writing the resume bookkeeping");
+    for (const auto& [begin, count] : ranges) {
+      const auto [first, last] =
+          chunks_within(static_cast<std::size_t>(begin), static_cast<std::size_t>(count));
+      if (first < last) std::fill(chunks_done.begin() + first, chunks_done.begin() + last, 1);
+    }
+    write_whole(done_dataset.get(), H5T_NATIVE_UINT8, chunks_done.data(),
+                "writing the resume bookkeeping");
     flush();
+  }
+
+  // Writes a whole (small, unfiltered) dataset: with several ranks rank 0 writes it, the others
+  // take part in the collective call with nothing.
+  void write_whole(hid_t dataset, hid_t type, const void* data, const std::string& what) {
+    Dataspace space(check(H5Dget_space(dataset), what));
+    Dataspace memory(check(H5Scopy(space.get()), what));
+    if (!root()) {
+      check(H5Sselect_none(space.get()), what);
+      check(H5Sselect_none(memory.get()), what);
+    }
+    check(H5Dwrite(dataset, type, memory.get(), space.get(), transfer.get(), data), what);
   }
 
   bool done(std::size_t begin, std::size_t count) const {
@@ -415,6 +441,11 @@ struct Hdf5Writer::Impl {
   // Whether the .partial holds the bookkeeping of completed chunks; false for one killed while it
   // was being created (then it holds no work: empty, or HDF5 without the bookkeeping). Anything
   // else - not a file bscan could have written - is refused.
+  // A kill between two flushes can leave chunk data (and index entries of chunks not marked
+  // done) past the end of allocation the superblock recorded; HDF5 would then rewrite such a
+  // chunk in place beyond it ("addr overflow"). So everything up to the end of the file is taken
+  // as allocated (what h5clear --increment does; it needs the POSIX driver, hence here, before
+  // the ranks open the file through MPI-IO); new space comes after it.
   bool partial_has_bookkeeping() const {
     if (!fs::is_regular_file(partial_path))
       throw OutputError("no '" + partial_path.string() + "' to resume");
@@ -422,14 +453,16 @@ struct Hdf5Writer::Impl {
     char head[8] = {};
     std::ifstream in(partial_path, std::ios::binary);
     in.read(head, 8);
+    // MPI-IO writes the superblock (offset 0) last: a file killed before has zeros there.
+    if (std::all_of(head, head + in.gcount(), [](char c) { return c == 0; })) return false;
     if (!std::equal(head, head + in.gcount(), kSignature))
       throw ResumeMismatch("'" + partial_path.string() + "' is not a file bscan wrote");
     QuietHdf5Errors quiet;
-    const hid_t f = H5Fopen(partial_path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f < 0) return false;
-    const bool found = H5Lexists(f, kDoneDataset, H5P_DEFAULT) > 0;
-    H5Fclose(f);
-    return found;
+    File f(H5Fopen(partial_path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT));
+    if (f.get() < 0 || H5Lexists(f.get(), kDoneDataset, H5P_DEFAULT) <= 0) return false;
+    check(H5Fincrement_filesize(f.get(), 0), "extending the file's allocation to its end");
+    check(f.reset(), "closing file");
+    return true;
   }
 
   // The .partial of an interrupted resumable run: same axes, variables and string attributes.
@@ -437,16 +470,10 @@ struct Hdf5Writer::Impl {
                     const FileAttributes& attrs) {
     if (!fs::is_regular_file(partial_path))
       throw OutputError("no '" + partial_path.string() + "' to resume");
-    PropertyList fapl(check(H5Pcreate(H5P_FILE_ACCESS), "creating property list"));
-    check(H5Pset_file_locking(fapl.get(), true, true), "setting file locking");
-    file = File(check(H5Fopen(partial_path.c_str(), H5F_ACC_RDWR, fapl.get()), "opening file"));
+    file = File(check(H5Fopen(partial_path.c_str(), H5F_ACC_RDWR, access_properties().get()),
+                      "opening file"));
     owns_partial = true;
     keep_partial = true;
-    // A kill between two flushes can leave chunk data (and index entries of chunks not marked
-    // done) past the end of allocation the superblock recorded; HDF5 would then rewrite such a
-    // chunk in place beyond it ("addr overflow"). Everything up to the end of the file is taken
-    // as allocated (what h5clear --increment does); new space comes after it.
-    check(H5Fincrement_filesize(file.get(), 0), "extending the file's allocation to its end");
     for (const auto& [name, value] : attrs.strings) {
       if (attrs.may_differ.contains(name)) continue;
       const std::optional<std::string> found = read_string_attribute(file.get(), name);
@@ -520,6 +547,14 @@ struct Hdf5Writer::Impl {
     }
   }
 
+  PropertyList access_properties() const {
+    PropertyList fapl(check(H5Pcreate(H5P_FILE_ACCESS), "creating property list"));
+    // Keep HDF5's lock against concurrent writers, but work on file systems without locks.
+    check(H5Pset_file_locking(fapl.get(), true, true), "setting file locking");
+    if (comm.parallel()) use_mpio(fapl.get(), comm);
+    return fapl;
+  }
+
   void create_file(const FileAttributes& attrs) {
     // Creation order tracking as netCDF-4 does, so readers list objects in creation order.
     PropertyList fcpl(check(H5Pcreate(H5P_FILE_CREATE), "creating property list"));
@@ -527,11 +562,9 @@ struct Hdf5Writer::Impl {
     check(H5Pset_link_creation_order(fcpl.get(), order), "setting link creation order");
     check(H5Pset_attr_creation_order(fcpl.get(), order), "setting attribute creation order");
     check(H5Pset_obj_track_times(fcpl.get(), false), "turning off object timestamps");
-    PropertyList fapl(check(H5Pcreate(H5P_FILE_ACCESS), "creating property list"));
-    // Keep HDF5's lock against concurrent writers, but work on file systems without locks.
-    check(H5Pset_file_locking(fapl.get(), true, true), "setting file locking");
-    file = File(check(H5Fcreate(partial_path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()),
-                      "creating file"));
+    file = File(
+        check(H5Fcreate(partial_path.c_str(), H5F_ACC_TRUNC, fcpl.get(), access_properties().get()),
+              "creating file"));
     owns_partial = true;
     write_string_attribute(file.get(), "Conventions", "CF-1.8");
     for (const auto& [name, value] : attrs.strings) write_string_attribute(file.get(), name, value);
@@ -545,9 +578,7 @@ struct Hdf5Writer::Impl {
                                      simple_space(std::span(&size, 1)).get(), H5P_DEFAULT,
                                      untimed_dataset_properties().get(), H5P_DEFAULT),
                           what));
-    check(H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                   axis.values.data()),
-          what);
+    write_whole(dataset.get(), H5T_NATIVE_DOUBLE, axis.values.data(), what);
     check(H5DSset_scale(dataset.get(), axis.name.c_str()), what);
     write_string_attribute(dataset.get(), "units", axis.units);
     write_string_attribute(dataset.get(), "long_name", axis.long_name);
@@ -607,9 +638,17 @@ struct Hdf5Writer::Impl {
   // File and memory spaces of the flat range [begin, begin+count). One box (chunk-aligned
   // ranges): a memory space of the box's shape lets HDF5 copy whole rows instead of mapping every
   // point to its chunk.
+  // Nothing selected when count == 0 (a rank without a chunk in a collective write).
   std::pair<Dataspace, Dataspace> select(std::size_t begin, std::size_t count) const {
     const std::vector<hsize_t> dims(shape.begin(), shape.end());
     Dataspace file_space = simple_space(dims);
+    if (count == 0) {
+      const hsize_t one = 1;
+      Dataspace memory_space = simple_space(std::span(&one, 1));
+      check(H5Sselect_none(file_space.get()), "selecting points");
+      check(H5Sselect_none(memory_space.get()), "selecting points");
+      return {std::move(file_space), std::move(memory_space)};
+    }
     H5S_seloper_t op = H5S_SELECT_SET;
     const std::vector<GridBox> boxes = flat_range_boxes(shape, begin, count);
     for (const GridBox& box : boxes) {
@@ -634,9 +673,11 @@ struct Hdf5Writer::Impl {
   }
 
   void write(std::size_t var, std::size_t begin, std::size_t count, const void* data) {
+    static const double nothing = 0.0;  // HDF5 wants a buffer even for an empty selection
+    if (data == nullptr) data = &nothing;
     const auto [file_space, memory_space] = select(begin, count);
     check(H5Dwrite(var_datasets[var].get(), memory_type(dtypes[var]), memory_space.get(),
-                   file_space.get(), H5P_DEFAULT, data),
+                   file_space.get(), transfer.get(), data),
           "writing " + points(var, begin, count));
   }
 
@@ -649,6 +690,9 @@ struct Hdf5Writer::Impl {
 
   void close_file() {
     const int32_t complete = 1;
+    // A resumed run killed after its last flush (before the rename) already has it.
+    if (H5Aexists(file.get(), "bscan_complete") > 0)
+      check(H5Adelete(file.get(), "bscan_complete"), "rewriting attribute 'bscan_complete'");
     write_attribute(file.get(), "bscan_complete", H5T_NATIVE_INT32, scalar_space().get(),
                     &complete);
     // Late write errors (disk full) appear here, while the file is still open for discard().
@@ -662,7 +706,18 @@ struct Hdf5Writer::Impl {
     check(file.reset(), "closing file");
   }
 
+  // Rank 0 renames the closed file; every rank learns how that went.
   void publish() {
+    std::exception_ptr error;
+    if (root()) try {
+        rename_complete();
+      } catch (...) {
+        error = std::current_exception();
+      }
+    comm.agree(error);
+  }
+
+  void rename_complete() {
     sync_to_disk(partial_path);
     // A file that appeared after construction is only replaced with overwrite.
     if (!overwrite && fs::exists(final_path)) {
@@ -679,16 +734,28 @@ struct Hdf5Writer::Impl {
 
 Hdf5Writer::Hdf5Writer(std::filesystem::path final_path, std::vector<AxisSpec> axes,
                        std::vector<VariableSpec> vars, FileAttributes attrs, bool overwrite,
-                       std::size_t target_chunk_points, PartialMode mode) {
+                       std::size_t target_chunk_points, PartialMode mode,
+                       const Communicator& comm) {
   validate(axes, vars, attrs);
-  impl_ = std::make_unique<Impl>(std::move(final_path), axis_sizes(axes), target_chunk_points,
+  impl_ = std::make_unique<Impl>(comm, std::move(final_path), axis_sizes(axes), target_chunk_points,
                                  overwrite, mode);
   impl_->check_target();
-  if (mode == PartialMode::resume && !impl_->partial_has_bookkeeping()) {
-    // Killed while it was being created: nothing to continue, so it is created again.
-    std::filesystem::remove(impl_->partial_path);
-    impl_->restarted = true;
-    mode = impl_->mode = PartialMode::resumable;
+  if (mode == PartialMode::resume) {
+    // Rank 0 looks at the .partial, the others wait: it may remove it.
+    bool has_bookkeeping = false;
+    std::exception_ptr error;
+    if (impl_->root()) try {
+        has_bookkeeping = impl_->partial_has_bookkeeping();
+        // Killed while it was being created: nothing to continue, so it is created again.
+        if (!has_bookkeeping) std::filesystem::remove(impl_->partial_path);
+      } catch (...) {
+        error = std::current_exception();
+      }
+    comm.agree(error);
+    if (!comm.from_root(has_bookkeeping)) {
+      impl_->restarted = true;
+      mode = impl_->mode = PartialMode::resumable;
+    }
   }
   impl_->guarded([&] {
     if (mode == PartialMode::resume) {
@@ -717,13 +784,13 @@ void Hdf5Writer::write(std::size_t var, std::size_t begin, std::size_t count, co
                             std::to_string(begin) + ", +" + std::to_string(count) +
                             ") outside the grid");
   }
-  if (count == 0) return;
+  if (count == 0 && !impl_->comm.parallel()) return;
   impl_->guarded([&] { impl_->write(var, begin, count, data); });
 }
 
-void Hdf5Writer::mark_done(std::size_t begin, std::size_t count) {
+void Hdf5Writer::mark_done(const std::vector<std::pair<long long, long long>>& ranges) {
   if (impl_->chunks_done.empty()) return;
-  impl_->guarded([&] { impl_->mark_done(begin, count); });
+  impl_->guarded([&] { impl_->mark_done(ranges); });
 }
 
 bool Hdf5Writer::restarted() const { return impl_->restarted; }

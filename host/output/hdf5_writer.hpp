@@ -12,6 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "host/errors.hpp"
+#include "host/mpi/communicator.hpp"
+
 namespace bscan {
 
 enum class DType { f64, f32, u32 };
@@ -41,11 +44,6 @@ struct FileAttributes {
   std::set<std::string> may_differ;  // strings a resumed run does not compare (e.g. the device)
 };
 
-// Any failure to create, write or finish the output file (I/O or HDF5 error).
-struct OutputError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
 // An axis-aligned box of a C-order grid.
 struct GridBox {
   std::vector<std::size_t> start;
@@ -65,13 +63,12 @@ std::vector<GridBox> flat_range_boxes(std::span<const std::size_t> shape, std::s
 //  resume:    opens the .partial of an interrupted resumable run and continues it.
 enum class PartialMode { discard, resumable, resume };
 
-// The .partial of `resume` was made by something else (another config, another bscan).
-struct ResumeMismatch : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
 // Writes one scan file as `final_path.partial`, renamed to `final_path` by finish().
 // Not thread-safe: one thread drives one writer.
+//
+// With a communicator of several ranks every rank holds a writer of the same file (HDF5's MPI-IO
+// driver) and every call is collective: all ranks make the same calls in the same order (a rank
+// with nothing to write passes count 0); the file is renamed by rank 0.
 //
 // Chunking: with the axes in C order, trailing axes are taken whole while the chunk stays within
 // target_chunk_points; the next axis gets the smallest extent that needs no more chunks along it
@@ -89,7 +86,8 @@ class Hdf5Writer {
   // (empty, or HDF5 without the bookkeeping) holds no work: it is created again (restarted()).
   Hdf5Writer(std::filesystem::path final_path, std::vector<AxisSpec> axes,
              std::vector<VariableSpec> vars, FileAttributes attrs, bool overwrite,
-             std::size_t target_chunk_points = 1 << 16, PartialMode mode = PartialMode::discard);
+             std::size_t target_chunk_points = 1 << 16, PartialMode mode = PartialMode::discard,
+             const Communicator& comm = Communicator::world());
   Hdf5Writer(const Hdf5Writer&) = delete;
   Hdf5Writer& operator=(const Hdf5Writer&) = delete;
   Hdf5Writer(Hdf5Writer&&) noexcept;
@@ -107,10 +105,10 @@ class Hdf5Writer {
   // as NaN, unwritten u32 points as 0.
   void write(std::size_t var, std::size_t begin, std::size_t count, const void* data);
 
-  // Resumable files: the range [begin, begin+count) (whole HDF5 chunks) is written in every
-  // variable. Flushes the file, marks its chunks done, flushes again: a chunk marked done is on
-  // disk whatever happens next.
-  void mark_done(std::size_t begin, std::size_t count);
+  // Resumable files: the ranges (begin, count) (whole HDF5 chunks) are written in every variable
+  // (with several ranks: those of every rank). Flushes the file, marks their chunks done, flushes
+  // again: a chunk marked done is on disk whatever happens next.
+  void mark_done(const std::vector<std::pair<long long, long long>>& ranges);
   // Whether every HDF5 chunk of [begin, begin+count) is marked done (false for other modes).
   bool done(std::size_t begin, std::size_t count) const;
   bool restarted() const;
