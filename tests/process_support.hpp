@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -51,11 +52,29 @@ inline int wait_exit(pid_t pid) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-// SIGKILL to pid and all its descendants at once (mpirun and its ranks), children first.
+// The pids whose parent is `pid` (from /proc/*/stat: works on kernels without
+// /proc/PID/task/TID/children).
+inline std::vector<pid_t> children_of(pid_t pid) {
+  std::vector<pid_t> out;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    std::getline(stat, line);
+    const std::size_t close = line.rfind(')');  // the command name may hold spaces
+    if (close == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 2));
+    char state = 0;
+    pid_t parent = 0;
+    if (rest >> state >> parent && parent == pid) out.push_back(std::stoi(name));
+  }
+  return out;
+}
+
+// SIGKILL to pid and all its descendants (mpirun and its ranks), children first.
 inline void kill_tree(pid_t pid) {
-  std::ifstream children("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) +
-                         "/children");
-  for (pid_t child; children >> child;) kill_tree(child);
+  for (pid_t child : children_of(pid)) kill_tree(child);
   kill(pid, SIGKILL);
 }
 
