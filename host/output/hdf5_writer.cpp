@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -204,6 +205,23 @@ void sync_to_disk(const fs::path& path) {
     throw OutputError("cannot sync '" + path.string() + "': " + std::strerror(err));
   }
   ::close(fd);
+}
+
+// A chunk as the variables' filters store it: HDF5's shuffle (byte k of every element together),
+// then deflate level 1 (a zlib stream, as HDF5's deflate filter writes it).
+std::vector<unsigned char> shuffled_deflated(const std::vector<char>& chunk, std::size_t size) {
+  const std::size_t n = chunk.size() / size;
+  std::vector<unsigned char> shuffled(chunk.size());
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t b = 0; b < size; ++b)
+      shuffled[b * n + i] = static_cast<unsigned char>(chunk[i * size + b]);
+  uLongf length = compressBound(static_cast<uLong>(shuffled.size()));
+  std::vector<unsigned char> out(length);
+  if (compress2(out.data(), &length, shuffled.data(), static_cast<uLong>(shuffled.size()), 1) !=
+      Z_OK)
+    throw OutputError("deflating a chunk of fill values failed");
+  out.resize(length);
+  return out;
 }
 
 std::vector<std::size_t> axis_sizes(const std::vector<AxisSpec>& axes) {
@@ -446,7 +464,20 @@ struct Hdf5Writer::Impl {
   // chunk in place beyond it ("addr overflow"). So everything up to the end of the file is taken
   // as allocated (what h5clear --increment does; it needs the POSIX driver, hence here, before
   // the ranks open the file through MPI-IO); new space comes after it.
-  bool partial_has_bookkeeping() const {
+  // The string attributes of the run (all but those that may differ) as the file records them,
+  // else ResumeMismatch naming the first that differs.
+  void check_attributes(hid_t f, const FileAttributes& attrs) const {
+    for (const auto& [name, value] : attrs.strings) {
+      if (attrs.may_differ.contains(name)) continue;
+      const std::optional<std::string> found = read_string_attribute(f, name);
+      if (found != value)
+        throw ResumeMismatch("'" + partial_path.string() + "' was made with another " + name +
+                             (found ? "" : " (none recorded)"));
+    }
+  }
+
+  // Repairs (below) only a file of this run: one of another config is left as it is.
+  bool partial_has_bookkeeping(const FileAttributes& attrs) const {
     if (!fs::is_regular_file(partial_path))
       throw OutputError("no '" + partial_path.string() + "' to resume");
     static constexpr char kSignature[8] = {'\x89', 'H', 'D', 'F', '\r', '\n', '\x1a', '\n'};
@@ -458,11 +489,73 @@ struct Hdf5Writer::Impl {
     if (!std::equal(head, head + in.gcount(), kSignature))
       throw ResumeMismatch("'" + partial_path.string() + "' is not a file bscan wrote");
     QuietHdf5Errors quiet;
-    File f(H5Fopen(partial_path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT));
-    if (f.get() < 0 || H5Lexists(f.get(), kDoneDataset, H5P_DEFAULT) <= 0) return false;
+    {  // read-only first: closing a file opened for writing trims it to its recorded end
+      File f(H5Fopen(partial_path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+      if (f.get() < 0 || H5Lexists(f.get(), kDoneDataset, H5P_DEFAULT) <= 0) return false;
+      check_attributes(f.get(), attrs);
+    }
+    if (!comm.parallel()) return true;  // one rank: open_partial extends the allocation
+    File f(check(H5Fopen(partial_path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), "opening file"));
     check(H5Fincrement_filesize(f.get(), 0), "extending the file's allocation to its end");
+    reset_unfinished_edge_chunks(f.get());
     check(f.reset(), "closing file");
     return true;
+  }
+
+  // HDF5 reads an edge chunk (one the grid's end cuts) before it rewrites it, as its selection
+  // does not cover the whole chunk. An edge chunk not marked done may have been cut short by the
+  // kill (seen with 2 ranks: "inflate() failed"), so each is replaced, in every gridded dataset,
+  // by a chunk of fill values, shuffled and deflated here as the dataset's filters would
+  // (H5Dwrite_chunk; parallel HDF5 ignores a chunk's mask of skipped filters).
+  void reset_unfinished_edge_chunks(hid_t f) const {
+    std::vector<std::uint8_t> done(chunk_starts.size(), 0);
+    Dataset book(check(H5Dopen2(f, kDoneDataset, H5P_DEFAULT), "opening the resume bookkeeping"));
+    Dataspace book_space(check(H5Dget_space(book.get()), "reading a dataspace"));
+    if (H5Sget_simple_extent_npoints(book_space.get()) != static_cast<hssize_t>(done.size()))
+      return;  // another grid: open_partial refuses it
+    check(H5Dread(book.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, done.data()),
+          "reading the resume bookkeeping");
+    std::vector<std::vector<hsize_t>> offsets;
+    for (std::size_t i = 0; i < chunk_starts.size(); ++i) {
+      const std::size_t end = i + 1 < chunk_starts.size() ? chunk_starts[i + 1] : total;
+      if (done[i] || end - chunk_starts[i] == chunk_total) continue;
+      std::vector<hsize_t> at(shape.size());
+      for (std::size_t a = shape.size(), rest = chunk_starts[i]; a-- > 0; rest /= shape[a])
+        at[a] = rest % shape[a];
+      offsets.push_back(std::move(at));
+    }
+    if (offsets.empty()) return;
+    std::vector<std::string> names;
+    H5Literate(
+        f, H5_INDEX_NAME, H5_ITER_INC, nullptr,
+        [](hid_t, const char* name, const H5L_info_t*, void* out) {
+          static_cast<std::vector<std::string>*>(out)->push_back(name);
+          return 0;
+        },
+        &names);
+    for (const std::string& name : names) {
+      Dataset d(H5Dopen2(f, name.c_str(), H5P_DEFAULT));
+      if (d.get() < 0) continue;
+      Dataspace space(check(H5Dget_space(d.get()), "reading a dataspace"));
+      PropertyList dcpl(check(H5Dget_create_plist(d.get()), "reading creation properties"));
+      if (H5Sget_simple_extent_ndims(space.get()) != static_cast<int>(shape.size()) ||
+          H5Pget_layout(dcpl.get()) != H5D_CHUNKED)
+        continue;  // an axis or the bookkeeping
+      Datatype type(check(H5Dget_type(d.get()), "reading a type"));
+      const std::size_t size = H5Tget_size(type.get());
+      std::vector<char> fill(chunk_total * size, 0);
+      const bool is_float = H5Tget_class(type.get()) == H5T_FLOAT;
+      for (std::size_t k = 0; is_float && k < chunk_total; ++k) {
+        const double nan64 = std::numeric_limits<double>::quiet_NaN();
+        const float nan32 = std::numeric_limits<float>::quiet_NaN();
+        std::memcpy(fill.data() + k * size, size == 8 ? static_cast<const void*>(&nan64) : &nan32,
+                    size);
+      }
+      const std::vector<unsigned char> packed = shuffled_deflated(fill, size);
+      for (const std::vector<hsize_t>& at : offsets)
+        check(H5Dwrite_chunk(d.get(), H5P_DEFAULT, 0, at.data(), packed.size(), packed.data()),
+              "resetting an unfinished edge chunk of '" + name + "'");
+    }
   }
 
   // The .partial of an interrupted resumable run: same axes, variables and string attributes.
@@ -474,13 +567,9 @@ struct Hdf5Writer::Impl {
                       "opening file"));
     owns_partial = true;
     keep_partial = true;
-    for (const auto& [name, value] : attrs.strings) {
-      if (attrs.may_differ.contains(name)) continue;
-      const std::optional<std::string> found = read_string_attribute(file.get(), name);
-      if (found != value)
-        throw ResumeMismatch("'" + partial_path.string() + "' was made with another " + name +
-                             (found ? "" : " (none recorded)"));
-    }
+    if (!comm.parallel())  // several ranks: done by rank 0 before (MPI-IO cannot)
+      check(H5Fincrement_filesize(file.get(), 0), "extending the file's allocation to its end");
+    check_attributes(file.get(), attrs);
     for (const AxisSpec& axis : axes) {
       axis_datasets.push_back(open_dataset(axis.name, H5T_IEEE_F64LE, {axis.values.size()}));
       std::vector<double> values(axis.values.size());
@@ -745,7 +834,7 @@ Hdf5Writer::Hdf5Writer(std::filesystem::path final_path, std::vector<AxisSpec> a
     bool has_bookkeeping = false;
     std::exception_ptr error;
     if (impl_->root()) try {
-        has_bookkeeping = impl_->partial_has_bookkeeping();
+        has_bookkeeping = impl_->partial_has_bookkeeping(attrs);
         // Killed while it was being created: nothing to continue, so it is created again.
         if (!has_bookkeeping) std::filesystem::remove(impl_->partial_path);
       } catch (...) {
