@@ -50,9 +50,10 @@ std::vector<std::pair<long long, long long>> all_chunks(const ScanPlan& plan) {
 
 // A resumed run's flag summary: the flags of the chunks already in the file, read back (by every
 // rank, as reads are collective; counted by rank 0).
-void replay_flags(const ScanPlan& plan, Hdf5Sink& file, FlagSummary& summary, bool count) {
+void replay_flags(const ScanPlan& plan, const std::vector<std::pair<long long, long long>>& chunks,
+                  Hdf5Sink& file, FlagSummary& summary, bool count) {
   Chunk c;
-  for (const auto& [begin, n] : all_chunks(plan)) {
+  for (const auto& [begin, n] : chunks) {
     if (!file.done(begin, n)) continue;
     c.begin = begin;
     c.count = n;
@@ -124,19 +125,20 @@ struct Prepared {
   ScanConfig c;
   PhysicsData physics;
   ScanPlan plan;
+  std::vector<std::pair<long long, long long>> chunks;  // all_chunks(plan)
   std::unique_ptr<Backend> backend;
   std::string notice;
 
   Prepared(const RunOptions& opt, const Communicator& comm, RunReport& report)
       : c(load_config(opt.config)),
         physics(checked_physics(opt, report)),
-        plan(build_plan(c, physics, {1, opt.device + comm.node_rank()})) {
-    const long long chunks = static_cast<long long>(all_chunks(plan).size());
-    if (comm.size() > chunks)
+        plan(build_plan(c, physics, {1, opt.device + comm.node_rank()})),
+        chunks(all_chunks(plan)) {
+    if (static_cast<std::size_t>(comm.size()) > chunks.size())
       throw InputError(fmt::format(
           "{} ranks but the grid has {} chunks of at most {} points (key 'chunk_size'): run at "
           "most {} ranks or lower chunk_size",
-          comm.size(), chunks, plan.chunk_size, chunks));
+          comm.size(), chunks.size(), plan.chunk_size, chunks.size()));
     try {
       backend = make_backend(opt.backend, plan, threads_per_rank(opt.threads, comm), notice);
     } catch (const InputError& e) {
@@ -186,12 +188,12 @@ void on_all_ranks(const Communicator& comm, F&& step) {
 std::string load_notice(const ExecutionStats& mine, const Communicator& comm) {
   const double points = static_cast<double>(mine.points);
   const double lo = comm.min(mine.evaluate), hi = comm.max(mine.evaluate);
-  const double sum = static_cast<double>(comm.sum(static_cast<long long>(mine.evaluate * 1e6)));
+  const double mean = comm.sum(mine.evaluate) / comm.size();
   return fmt::format(
       "{} ranks: {:.0f}..{:.0f} points and {:.2f}..{:.2f} s of evaluation per rank (slowest "
       "{:.1f} % above the mean)",
       comm.size(), comm.min(points), comm.max(points), lo, hi,
-      sum > 0 ? 100.0 * (hi / (sum / 1e6 / comm.size()) - 1.0) : 0.0);
+      mean > 0 ? 100.0 * (hi / mean - 1.0) : 0.0);
 }
 
 }  // namespace
@@ -250,10 +252,9 @@ RunReport run_scan(const RunOptions& opt) {
         "'{}' held no completed chunk (killed while it was being created): started again",
         partial.string()));
   FlagSummary summary(plan);
-  if (opt.resume) replay_flags(plan, file, summary, comm.rank() == 0);
+  if (opt.resume) replay_flags(plan, prep->chunks, file, summary, comm.rank() == 0);
   const auto done = [&](long long begin, long long count) { return file.done(begin, count); };
-  const std::vector<std::pair<long long, long long>> chunks = all_chunks(plan);
-  const ChunkDeal deal(chunks, comm, opt.resume ? Skip(done) : Skip{});
+  const ChunkDeal deal(prep->chunks, comm, opt.resume ? Skip(done) : Skip{});
   long long ordinal = 0;
   const auto not_mine = [&](long long, long long) { return deal.mine[ordinal++] == 0; };
   Sink* const sinks[] = {&file, &summary};
@@ -277,9 +278,9 @@ RunReport run_scan(const RunOptions& opt) {
     if (output) throw OutputError(message);
     throw;
   }
-  const long long skipped = total - comm.sum(report.stats.points);
   if (comm.parallel()) report.notices.push_back(load_notice(report.stats, comm));
   report.stats.points = comm.sum(report.stats.points);
+  const long long skipped = total - report.stats.points;
   if (opt.resume && skipped > 0)
     report.notices.push_back(fmt::format("resumed: {} of {} points were already in '{}'", skipped,
                                          total, partial.string()));

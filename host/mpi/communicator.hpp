@@ -25,10 +25,10 @@ class Communicator {
   // Collectives: every rank calls them, in the same order.
   void barrier() const;
   long long sum(long long x) const;
+  double sum(double x) const;
   void sum(std::vector<long long>& x) const;  // element-wise, result on every rank
   double max(double x) const;
   double min(double x) const;
-  bool all(bool x) const;
   // Rank 0's value on every rank.
   bool from_root(bool x) const;
   std::string from_root(const std::string& s) const;

@@ -50,6 +50,11 @@ long long Communicator::sum(long long x) const {
   return x;
 }
 
+double Communicator::sum(double x) const {
+  if (parallel()) check(MPI_Allreduce(MPI_IN_PLACE, &x, 1, MPI_DOUBLE, MPI_SUM, g_world), "sum");
+  return x;
+}
+
 void Communicator::sum(std::vector<long long>& x) const {
   if (parallel() && !x.empty())
     check(MPI_Allreduce(MPI_IN_PLACE, x.data(), static_cast<int>(x.size()), MPI_LONG_LONG, MPI_SUM,
@@ -65,12 +70,6 @@ double Communicator::max(double x) const {
 double Communicator::min(double x) const {
   if (parallel()) check(MPI_Allreduce(MPI_IN_PLACE, &x, 1, MPI_DOUBLE, MPI_MIN, g_world), "min");
   return x;
-}
-
-bool Communicator::all(bool x) const {
-  int v = x ? 1 : 0;
-  if (parallel()) check(MPI_Allreduce(MPI_IN_PLACE, &v, 1, MPI_INT, MPI_MIN, g_world), "all");
-  return v != 0;
 }
 
 bool Communicator::from_root(bool x) const {

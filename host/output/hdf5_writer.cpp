@@ -207,6 +207,18 @@ void sync_to_disk(const fs::path& path) {
   ::close(fd);
 }
 
+// `n` fill values of a variable as bytes: NaN for floats, 0 for flag words.
+std::vector<char> fill_chunk(DType dtype, std::size_t n) {
+  std::vector<char> bytes(n * element_size(dtype), 0);
+  const double nan64 = std::numeric_limits<double>::quiet_NaN();
+  const float nan32 = std::numeric_limits<float>::quiet_NaN();
+  for (std::size_t k = 0; dtype != DType::u32 && k < n; ++k)
+    std::memcpy(bytes.data() + k * element_size(dtype),
+                dtype == DType::f64 ? static_cast<const void*>(&nan64) : &nan32,
+                element_size(dtype));
+  return bytes;
+}
+
 // A chunk as the variables' filters store it: HDF5's shuffle (byte k of every element together),
 // then deflate level 1 (a zlib stream, as HDF5's deflate filter writes it).
 std::vector<unsigned char> shuffled_deflated(const std::vector<char>& chunk, std::size_t size) {
@@ -477,7 +489,8 @@ struct Hdf5Writer::Impl {
   }
 
   // Repairs (below) only a file of this run: one of another config is left as it is.
-  bool partial_has_bookkeeping(const FileAttributes& attrs) const {
+  bool partial_has_bookkeeping(const FileAttributes& attrs,
+                               const std::vector<VariableSpec>& vars) const {
     if (!fs::is_regular_file(partial_path))
       throw OutputError("no '" + partial_path.string() + "' to resume");
     static constexpr char kSignature[8] = {'\x89', 'H', 'D', 'F', '\r', '\n', '\x1a', '\n'};
@@ -497,7 +510,7 @@ struct Hdf5Writer::Impl {
     if (!comm.parallel()) return true;  // one rank: open_partial extends the allocation
     File f(check(H5Fopen(partial_path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), "opening file"));
     check(H5Fincrement_filesize(f.get(), 0), "extending the file's allocation to its end");
-    reset_unfinished_edge_chunks(f.get());
+    reset_unfinished_edge_chunks(f.get(), vars);
     check(f.reset(), "closing file");
     return true;
   }
@@ -507,7 +520,7 @@ struct Hdf5Writer::Impl {
   // kill (seen with 2 ranks: "inflate() failed"), so each is replaced, in every gridded dataset,
   // by a chunk of fill values, shuffled and deflated here as the dataset's filters would
   // (H5Dwrite_chunk; parallel HDF5 ignores a chunk's mask of skipped filters).
-  void reset_unfinished_edge_chunks(hid_t f) const {
+  void reset_unfinished_edge_chunks(hid_t f, const std::vector<VariableSpec>& vars) const {
     std::vector<std::uint8_t> done(chunk_starts.size(), 0);
     Dataset book(check(H5Dopen2(f, kDoneDataset, H5P_DEFAULT), "opening the resume bookkeeping"));
     Dataspace book_space(check(H5Dget_space(book.get()), "reading a dataspace"));
@@ -519,39 +532,16 @@ struct Hdf5Writer::Impl {
     for (std::size_t i = 0; i < chunk_starts.size(); ++i) {
       const std::size_t end = i + 1 < chunk_starts.size() ? chunk_starts[i + 1] : total;
       if (done[i] || end - chunk_starts[i] == chunk_total) continue;
-      std::vector<hsize_t> at(shape.size());
-      for (std::size_t a = shape.size(), rest = chunk_starts[i]; a-- > 0; rest /= shape[a])
-        at[a] = rest % shape[a];
-      offsets.push_back(std::move(at));
+      const std::vector<std::size_t> at =
+          flat_range_boxes(shape, chunk_starts[i], end - chunk_starts[i]).front().start;
+      offsets.emplace_back(at.begin(), at.end());
     }
-    if (offsets.empty()) return;
-    std::vector<std::string> names;
-    H5Literate(
-        f, H5_INDEX_NAME, H5_ITER_INC, nullptr,
-        [](hid_t, const char* name, const H5L_info_t*, void* out) {
-          static_cast<std::vector<std::string>*>(out)->push_back(name);
-          return 0;
-        },
-        &names);
-    for (const std::string& name : names) {
-      Dataset d(H5Dopen2(f, name.c_str(), H5P_DEFAULT));
-      if (d.get() < 0) continue;
-      Dataspace space(check(H5Dget_space(d.get()), "reading a dataspace"));
-      PropertyList dcpl(check(H5Dget_create_plist(d.get()), "reading creation properties"));
-      if (H5Sget_simple_extent_ndims(space.get()) != static_cast<int>(shape.size()) ||
-          H5Pget_layout(dcpl.get()) != H5D_CHUNKED)
-        continue;  // an axis or the bookkeeping
-      Datatype type(check(H5Dget_type(d.get()), "reading a type"));
-      const std::size_t size = H5Tget_size(type.get());
-      std::vector<char> fill(chunk_total * size, 0);
-      const bool is_float = H5Tget_class(type.get()) == H5T_FLOAT;
-      for (std::size_t k = 0; is_float && k < chunk_total; ++k) {
-        const double nan64 = std::numeric_limits<double>::quiet_NaN();
-        const float nan32 = std::numeric_limits<float>::quiet_NaN();
-        std::memcpy(fill.data() + k * size, size == 8 ? static_cast<const void*>(&nan64) : &nan32,
-                    size);
-      }
-      const std::vector<unsigned char> packed = shuffled_deflated(fill, size);
+    for (const VariableSpec& var : vars) {
+      if (offsets.empty()) break;
+      const std::string name = dataset_name(var.id);
+      Dataset d(check(H5Dopen2(f, name.c_str(), H5P_DEFAULT), "opening '" + name + "'"));
+      const std::vector<unsigned char> packed =
+          shuffled_deflated(fill_chunk(var.dtype, chunk_total), element_size(var.dtype));
       for (const std::vector<hsize_t>& at : offsets)
         check(H5Dwrite_chunk(d.get(), H5P_DEFAULT, 0, at.data(), packed.size(), packed.data()),
               "resetting an unfinished edge chunk of '" + name + "'");
@@ -834,7 +824,7 @@ Hdf5Writer::Hdf5Writer(std::filesystem::path final_path, std::vector<AxisSpec> a
     bool has_bookkeeping = false;
     std::exception_ptr error;
     if (impl_->root()) try {
-        has_bookkeeping = impl_->partial_has_bookkeeping(attrs);
+        has_bookkeeping = impl_->partial_has_bookkeeping(attrs, vars);
         // Killed while it was being created: nothing to continue, so it is created again.
         if (!has_bookkeeping) std::filesystem::remove(impl_->partial_path);
       } catch (...) {
