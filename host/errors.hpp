@@ -20,4 +20,11 @@ struct OutputError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A run stopped by a signal (SIGINT, SIGTERM, SIGHUP) between two chunks; the process exits
+// with 128 + signal, as the shell reports a process the signal ended.
+struct Interrupted : std::runtime_error {
+  Interrupted(int sig, const std::string& what) : std::runtime_error(what), signal(sig) {}
+  int signal;
+};
+
 }  // namespace bscan

@@ -24,15 +24,17 @@ inline std::string binary() {
   return bin ? bin : "bscan";
 }
 
-// Starts the program argv[0] (a path) with its output discarded; returns its pid.
-inline pid_t spawn_program(std::vector<std::string> argv_strings) {
+// Starts the program argv[0] (a path) with its output discarded (stderr to `err` when given);
+// returns its pid.
+inline pid_t spawn_program(std::vector<std::string> argv_strings, const std::string& err = "") {
   std::vector<char*> argv;
   for (std::string& a : argv_strings) argv.push_back(a.data());
   argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, err.empty() ? "/dev/null" : err.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
   pid_t pid = -1;
   EXPECT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
   posix_spawn_file_actions_destroy(&actions);
@@ -40,10 +42,10 @@ inline pid_t spawn_program(std::vector<std::string> argv_strings) {
 }
 
 // Starts `bscan ARGS`.
-inline pid_t spawn(const std::vector<std::string>& args) {
+inline pid_t spawn(const std::vector<std::string>& args, const std::string& err = "") {
   std::vector<std::string> all = {binary()};
   all.insert(all.end(), args.begin(), args.end());
-  return spawn_program(all);
+  return spawn_program(all, err);
 }
 
 inline int wait_exit(pid_t pid) {

@@ -170,9 +170,17 @@ TEST_F(Cli, NeverOverwritesWithoutFlag) {
   EXPECT_NE(r.code, 0);
   EXPECT_NE(test::read_text(dir_ / "stderr.txt").find("--overwrite"), std::string::npos);
   EXPECT_EQ(test::read_text(dir_ / "map.h5"), "precious");
+  // --overwrite replaces only a file bscan could have written, not the user's notes.
+  EXPECT_EQ(bscan("run " + (dir_ / "scan.toml").string() + " --backend cpu --overwrite", dir_).code,
+            2);
+  EXPECT_NE(test::read_text(dir_ / "stderr.txt").find("not an HDF5 file"), std::string::npos);
+  EXPECT_EQ(test::read_text(dir_ / "map.h5"), "precious");
+  fs::remove(dir_ / "map.h5");
+  ASSERT_EQ(bscan("run " + (dir_ / "scan.toml").string() + " --backend cpu", dir_).code, 0);
+  const auto first = fs::last_write_time(dir_ / "map.h5");
   EXPECT_EQ(bscan("run " + (dir_ / "scan.toml").string() + " --backend cpu --overwrite", dir_).code,
             0);
-  EXPECT_NE(test::read_text(dir_ / "map.h5"), "precious");
+  EXPECT_NE(fs::last_write_time(dir_ / "map.h5"), first);
 }
 
 TEST_F(Cli, BadInputLeavesNoFile) {

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -169,6 +170,74 @@ TEST_F(Resume, RefusesWhatItCannotContinueAndRestartsAnEmptyPartial) {
   EXPECT_EQ(run_sh(binary() + " " + base + " 2> " + (dir_ / "e3").string()), 2);
   EXPECT_NE(test::read_text(dir_ / "e3").find("--resume"), std::string::npos)
       << test::read_text(dir_ / "e3");
+}
+
+// SIGINT, SIGTERM and SIGHUP during a scan: bscan stops after its chunk, says that the .partial is
+// kept and how to continue, exits with 128 + the signal; --resume then finishes the same file.
+TEST_F(Resume, SignalsStopTheScanAndKeepTheResumablePartial) {
+  int stopped = 0;
+  for (const int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    const fs::path out = dir_ / ("signal" + std::to_string(sig) + ".h5");
+    const fs::path partial = out.string() + ".partial", err = dir_ / "signal.txt";
+    const pid_t pid =
+        spawn({"run", config_.string(), "--backend", "cpu", "-o", out.string()}, err.string());
+    while (!fs::exists(partial) && !fs::exists(out))
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::this_thread::sleep_for(std::chrono::duration<double>(0.2 * run_seconds_));
+    kill(pid, sig);
+    const int code = wait_exit(pid);
+    const std::string text = test::read_text(err);
+    if (code == 0) continue;  // it finished before the signal came
+    ++stopped;
+    EXPECT_EQ(code, 128 + sig) << text;
+    EXPECT_NE(text.find(std::string("stopped by SIG") + sigabbrev_np(sig)), std::string::npos)
+        << text;
+    EXPECT_NE(text.find("kept in '" + partial.string() + "'"), std::string::npos) << text;
+    EXPECT_NE(text.find("--resume"), std::string::npos) << text;
+    EXPECT_FALSE(fs::exists(out));
+    ASSERT_TRUE(fs::exists(partial));
+    EXPECT_EQ(wait_exit(spawn(
+                  {"run", config_.string(), "--backend", "cpu", "-o", out.string(), "--resume"})),
+              0);
+    expect_same_as_reference(out, std::string("resumed after SIG") + sigabbrev_np(sig));
+  }
+  EXPECT_GE(stopped, 2) << "the signals should reach a running scan";
+}
+
+// A small tmpfs (2 MB) full at the final flush, and full before the file exists: a clear error and
+// exit 3, no crash at exit, no empty .partial left behind (needs root to mount, else skips).
+TEST_F(Resume, DiskFullAtTheFinalFlushOrAtCreationEndsCleanly) {
+  const fs::path small = dir_ / "tiny";
+  fs::create_directories(small);
+  if (run_sh("mount -t tmpfs -o size=2m tmpfs " + small.string() + " 2> /dev/null") != 0)
+    GTEST_SKIP() << "cannot mount a tmpfs here (not root?)";
+  struct Unmount {
+    fs::path at;
+    ~Unmount() { run_sh("umount " + at.string()); }
+  } unmount{small};
+  // The README's example map at 320 x 320: 4.9 MB uncompressed, ~2.3 MB deflated.
+  std::string text = test::read_text(test::source_dir() / "examples/rk_map_alp.toml");
+  for (const auto& [from, to] :
+       {std::pair<std::string, std::string>{"points = 120", "points = 320"},
+        {"points = 80", "points = 320"}})
+    text.replace(text.find(from), from.size(), to);
+  const fs::path config = dir_ / "map320.toml", err = dir_ / "full.txt";
+  std::ofstream(config) << text;
+  const fs::path out = small / "map.h5";
+  const std::string run = binary() + " run " + config.string() +
+                          " --backend cpu --no-space-check -o " + out.string() + " 2> " +
+                          err.string();
+  EXPECT_EQ(run_sh(run), 3) << test::read_text(err);
+  EXPECT_NE(test::read_text(err).find("--resume"), std::string::npos) << test::read_text(err);
+  EXPECT_FALSE(fs::exists(out));
+  fs::remove(out.string() + ".partial");
+  // Nothing left at all: the file cannot even be created.
+  run_sh("dd if=/dev/zero of=" + (small / "fill").string() + " bs=1k count=4096 2> /dev/null");
+  EXPECT_EQ(run_sh(run), 3) << test::read_text(err);
+  EXPECT_NE(test::read_text(err).find("No space left on device"), std::string::npos)
+      << test::read_text(err);
+  EXPECT_EQ(test::read_text(err).find("infinite loop"), std::string::npos) << test::read_text(err);
+  EXPECT_FALSE(fs::exists(out.string() + ".partial")) << "an empty .partial was left";
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // The bscan executable: the command line over the library's models.
+#include <hdf5.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 
 #include "host/cli/main.hpp"
@@ -14,6 +16,12 @@ int main(int argc, char** argv) {
     setenv("OMP_WAIT_POLICY", "passive", 1);
     execv("/proc/self/exe", argv);  // returns only on failure: then run as we are
   }
+  // Past a file size limit (ulimit -f) a write fails with EFBIG, reported as any full disk,
+  // instead of the signal ending the process.
+  std::signal(SIGXFSZ, SIG_IGN);
+  // No HDF5 cleanup at exit: a file whose flush failed (disk full) cannot be closed, and HDF5 1.10
+  // would crash or loop on it then; finished files are closed before they are renamed.
+  H5dont_atexit();
   const bscan::MpiSession mpi(argc, argv);  // several ranks under mpirun/srun (MPI builds)
   return bscan::cli::main(argc, argv);
 }

@@ -20,6 +20,9 @@
 
 namespace {
 
+constexpr int kMaxThreads = 1024;  // more than any node has cores; libgomp fails far beyond
+constexpr int kMaxDevice = 1023;
+
 void print_list(const std::string& what, const std::string& model_name) {
   using namespace bscan;
   if (what == "presets") {
@@ -32,6 +35,7 @@ void print_list(const std::string& what, const std::string& model_name) {
     for (const ModelInfo& m : all_models()) fmt::print("{:<8} {}\n", m.name, m.description);
     return;
   }
+  if (!model_name.empty()) find_model(model_name);  // an unknown name: InputError, known ones
   for (const ModelInfo& m : all_models()) {
     if (!model_name.empty() && m.name != model_name) continue;
     fmt::print("{}:\n", m.name);
@@ -45,6 +49,26 @@ void print_list(const std::string& what, const std::string& model_name) {
       for (const std::string& line : observable_grammar(m)) fmt::print("  {}\n", line);
     }
   }
+}
+
+// The first argument that is not an option must name a command (CLI11 would only say that one
+// is required).
+void check_command(const CLI::App& app, int argc, char** argv) {
+  if (argc < 2) return;
+  const std::string first = argv[1];
+  if (first[0] == '-' && first != "-h" && first != "--help" && first != "--version")
+    throw bscan::InputError(fmt::format(
+        "unknown option '{}': options follow the command (bscan COMMAND [OPTIONS]; see `bscan "
+        "--help`)",
+        first));
+  if (first[0] == '-') return;
+  std::string names;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    if (sub->get_name() == first) return;
+    names += (names.empty() ? "" : ", ") + sub->get_name();
+  }
+  throw bscan::InputError(
+      fmt::format("unknown command '{}' (commands: {}; see `bscan --help`)", first, names));
 }
 
 }  // namespace
@@ -66,13 +90,14 @@ int bscan::cli::main(int argc, char** argv) {
   std::string out_path, backend = "auto";
   CLI::App* cmd_run = app.add_subcommand("run", "run the scan of a config file, write HDF5");
   cmd_run->add_option("config", run.config, "scan config (TOML)")->required();
-  cmd_run->add_option("-o,--output", out_path, "output file (overrides the config's `output`)");
+  CLI::Option* out_opt =
+      cmd_run->add_option("-o,--output", out_path, "output file (overrides the config's `output`)");
   cmd_run->add_option("--backend", backend, "auto | cuda | cpu")
       ->check(CLI::IsMember({"auto", "cuda", "cpu"}));
   cmd_run->add_option("--threads", run.threads, "CPU threads (0: all)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, kMaxThreads));
   cmd_run->add_option("--device", run.device, "GPU index for the CUDA backend (default 0)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, kMaxDevice));
   cmd_run->add_flag("--overwrite", run.overwrite, "replace an existing output file");
   cmd_run->add_flag("--resume", run.resume,
                     "continue OUTPUT.partial, left by an interrupted run of the same config");
@@ -107,9 +132,22 @@ int bscan::cli::main(int argc, char** argv) {
       ->check(CLI::IsMember({"models", "parameters", "observables", "presets"}));
   cmd_list->add_option("--model", list_model, "only this model");
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    check_command(app, argc, argv);
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {  // --help and --version are "errors" with exit code 0
+    if (e.get_exit_code() == 0) return app.exit(e);
+    spdlog::error("{}; see `bscan {}--help`", e.what(),
+                  argc > 1 && argv[1][0] != '-' ? std::string(argv[1]) + " " : "");
+    return 2;
+  } catch (const bscan::InputError& e) {
+    spdlog::error("{}", e.what());
+    return 2;
+  }
   try {
     if (*cmd_run) {
+      if (out_opt->count() > 0 && out_path.empty())
+        throw bscan::InputError("-o/--output: the output path is empty");
       if (!out_path.empty()) run.output = out_path;
       run.backend = backend == "cuda"  ? bscan::BackendChoice::cuda
                     : backend == "cpu" ? bscan::BackendChoice::cpu
@@ -127,6 +165,9 @@ int bscan::cli::main(int argc, char** argv) {
   } catch (const bscan::InputError& e) {
     spdlog::error("{}", e.what());
     return 2;
+  } catch (const bscan::Interrupted& e) {
+    spdlog::error("{}", e.what());
+    return 128 + e.signal;
   } catch (const bscan::OutputError& e) {
     spdlog::error("{}", e.what());
     return 3;

@@ -1,11 +1,13 @@
 #include "host/cli/point_command.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "host/config/numbers.hpp"
 #include "host/config/presets.hpp"
 #include "host/errors.hpp"
 #include "host/exec/evaluate_point.hpp"
@@ -21,19 +23,6 @@ std::vector<std::string> default_observables(const ModelInfo& m) {
   return out;
 }
 
-double parse_value(const std::string& text, const std::string& where) {
-  std::size_t used = 0;
-  double v = 0.0;
-  try {
-    v = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size())
-    throw InputError(fmt::format("{}: '{}' is not a number", where, text));
-  return v;
-}
-
 }  // namespace
 
 std::string point(const PointOptions& opt) {
@@ -44,7 +33,7 @@ std::string point(const PointOptions& opt) {
     if (eq == std::string::npos || eq == 0)
       throw InputError(fmt::format("--set '{}': expected NAME=VALUE", s));
     const std::string name = s.substr(0, eq), where = fmt::format("--set {}", s);
-    const double v = parse_value(s.substr(eq + 1), where);
+    const double v = parse_number(s.substr(eq + 1), where);
     model.check_value(name, v, where);
     values[name] = v;
   }
@@ -68,6 +57,12 @@ std::string point(const PointOptions& opt) {
   const std::vector<double>& out = r.values;
   const std::vector<float>& pulls = r.pulls;
   auto flag = [&](std::size_t b) { return r.flag(b); };
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    if (std::isnan(out[i]))
+      spdlog::warn(
+          "'{}' is NaN at this point: not defined there (0/0, e.g. a branching ratio of "
+          "a particle without any open decay, or a pole of zero width inside a bin)",
+          ids[i]);
 
   if (opt.json) {
     nlohmann::ordered_json j;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 
 #include "host/mpi/communicator.hpp"
@@ -36,14 +37,32 @@ class Progress {
   double last_ = -1e9;
 };
 
+volatile std::sig_atomic_t stop_signal = 0;
+
+extern "C" void on_stop_signal(int sig) { stop_signal = sig; }
+
+// SIGINT, SIGTERM and SIGHUP ask the run to stop after its current chunk; a second one ends the
+// process at once (SA_RESETHAND). Several ranks keep the default: mpirun ends the job.
+void catch_stop_signals(RunOptions& opt) {
+  if (Communicator::world().parallel()) return;
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sa.sa_flags = SA_RESETHAND;
+  sigemptyset(&sa.sa_mask);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
+  opt.stop = [] { return static_cast<int>(stop_signal); };
+}
+
 }  // namespace
 
 int run(RunOptions opt, bool progress) {
+  catch_stop_signals(opt);
   const bool root = Communicator::world().rank() == 0;
   Progress bar(root && (progress || isatty(2) != 0));
   opt.progress = [&](long long done, long long total) { bar.update(done, total); };
   const RunReport r = run_scan(opt);
   for (const std::string& n : r.notices) spdlog::info("{}", n);
+  for (const std::string& w : r.warnings) spdlog::warn("{}", w);
   const ExecutionStats& s = r.stats;
   spdlog::info("{} points in {:.2f} s ({:.3g} points/s) on {} ({})", s.points, s.seconds,
                s.points / s.seconds, r.backend, r.device);

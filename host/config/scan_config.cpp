@@ -33,9 +33,20 @@ AxisConfig read_axis(const json& a, std::size_t i, const std::string& origin) {
   AxisConfig ax;
   ax.name = a.at("name").get<std::string>();
   if (a.contains("values")) {
-    for (std::size_t k = 0; k < a["values"].size(); ++k)
+    for (std::size_t k = 0; k < a["values"].size(); ++k) {
       ax.values.push_back(
           finite(a["values"][k].get<double>(), origin, fmt::format("{}.values[{}]", key, k)));
+      // Coordinates label the grid: each once, in one direction (the plot and the file's
+      // dimension scale read them so).
+      if (k >= 2 && (ax.values[k] > ax.values[k - 1]) != (ax.values[1] > ax.values[0]))
+        throw InputError(fmt::format(
+            "{}: key '{}.values[{}]': {} breaks the order of the values before it (they must "
+            "increase or decrease strictly)",
+            origin, key, k, ax.values[k]));
+      if (k >= 1 && ax.values[k] == ax.values[k - 1])
+        throw InputError(fmt::format("{}: key '{}.values[{}]': {} repeats the value before it",
+                                     origin, key, k, ax.values[k]));
+    }
     return ax;
   }
   const double lo = finite(a.at("min").get<double>(), origin, key + ".min");
@@ -155,6 +166,16 @@ ScanConfig parse_config(const std::string& text, const std::string& origin) {
       else
         c.parameters[k] = v.get<double>();
     }
+  long double points = 1;  // the grid's size, before any allocation that depends on it
+  for (std::size_t i = 0; i < doc["axes"].size(); ++i) {
+    const json& a = doc["axes"][i];
+    points *= a.contains("values") ? a["values"].size() : a.at("points").get<long long>();
+    if (points > kMaxPoints)
+      throw InputError(
+          fmt::format("{}: key 'axes[{}]': the grid up to this axis has {:.3g} points, more than "
+                      "bscan scans in one run ({:.0e}): split the scan",
+                      origin, i, static_cast<double>(points), static_cast<double>(kMaxPoints)));
+  }
   for (std::size_t i = 0; i < doc["axes"].size(); ++i)
     c.axes.push_back(read_axis(doc["axes"][i], i, origin));
   if (doc.contains("observables"))
@@ -199,6 +220,10 @@ ScanConfig parse_config(const std::string& text, const std::string& origin) {
 }
 
 ScanConfig load_config(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec))
+    throw InputError(
+        fmt::format("config '{}' is a directory; give the path of a .toml file", file.string()));
   std::ifstream in(file);
   if (!in)
     throw InputError(

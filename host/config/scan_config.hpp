@@ -34,6 +34,11 @@ struct OutputOptions {
   double checkpoint_seconds = 1.0;       // completed chunks recorded for --resume this often
 };
 
+// The most points one run scans (the product of the axes' sizes): beyond it a run would take
+// years, and sizes near 2^63 overflow the flat indices. An axis holds at most 1e7 values
+// (schemas/scan-config.schema.json).
+inline constexpr long double kMaxPoints = 1e15L;
+
 struct AxisConfig {
   std::string name;
   std::vector<double> values;

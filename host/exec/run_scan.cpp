@@ -4,6 +4,8 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <cstring>
+#include <fstream>
 #include <optional>
 #include <thread>
 
@@ -11,6 +13,7 @@
 #include "host/mpi/communicator.hpp"
 #include "host/output/flag_summary.hpp"
 #include "host/output/hdf5_sink.hpp"
+#include "host/output/nan_count.hpp"
 
 namespace bscan {
 namespace {
@@ -37,6 +40,32 @@ void check_space(const ScanPlan& plan, const ScanConfig& c, const std::filesyste
       "--no-space-check (deflate usually makes the file smaller)",
       out.string(), static_cast<double>(need / 1e9), plan.total_points(),
       static_cast<long long>(per_point), dir.string(), static_cast<double>(space.available) / 1e9));
+}
+
+// What --overwrite may replace: only a file bscan could have written, a regular file (not a link,
+// device, pipe or directory) that starts as an HDF5 file does; for a .partial also one that a
+// kill during its creation left empty or without its superblock (zeros).
+void check_replaceable(const std::filesystem::path& p, bool partial) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::file_status st = fs::symlink_status(p, ec);
+  if (ec || !fs::exists(st)) return;
+  const char* kind = fs::is_symlink(st)         ? "a symbolic link"
+                     : fs::is_directory(st)     ? "a directory"
+                     : !fs::is_regular_file(st) ? "not a regular file (a device, pipe or socket)"
+                                                : nullptr;
+  char head[8] = {};
+  std::ifstream in(p, std::ios::binary);
+  in.read(head, sizeof head);
+  const std::streamsize got = in.gcount();
+  const bool hdf5 = got == 8 && std::memcmp(head, "\211HDF\r\n\032\n", 8) == 0;
+  const bool zeros = std::all_of(head, head + got, [](char c) { return c == 0; });
+  if (kind == nullptr && !hdf5 && !(partial && zeros)) kind = "not an HDF5 file";
+  if (kind != nullptr)
+    throw InputError(fmt::format(
+        "output '{}' is {}: --overwrite replaces only a file bscan wrote; remove it yourself or "
+        "choose another path",
+        p.string(), kind));
 }
 
 // Chunks of the plan in the executor's order: (begin, count) of every one.
@@ -75,6 +104,7 @@ void scan_slabs(const ScanPlan& plan, Backend& backend, std::span<Sink* const> s
     report.stats += execute(
         plan, slab, backend, sinks,
         [&](long long done) {
+          if (const int sig = opt.stop ? opt.stop() : 0) throw Interrupted(sig, "");
           if (opt.progress) opt.progress(before + done, total);
         },
         skip);
@@ -134,6 +164,7 @@ struct Prepared {
         physics(checked_physics(opt, report)),
         plan(build_plan(c, physics, {1, opt.device + comm.node_rank()})),
         chunks(all_chunks(plan)) {
+    Hdf5Sink::check_names(plan, opt.config.string());
     if (static_cast<std::size_t>(comm.size()) > chunks.size())
       throw InputError(fmt::format(
           "{} ranks but the grid has {} chunks of at most {} points (key 'chunk_size'): run at "
@@ -154,10 +185,16 @@ struct Prepared {
     if (report.output.empty())
       throw InputError(
           fmt::format("{}: no output path: set key 'output' or pass -o", opt.config.string()));
-    if (std::filesystem::exists(report.output) && !opt.overwrite)
+    std::error_code ec;
+    if (std::filesystem::exists(std::filesystem::symlink_status(report.output, ec)) &&
+        !opt.overwrite)
       throw InputError(fmt::format("output '{}' exists; pass --overwrite to replace it",
                                    report.output.string()));
     const std::filesystem::path partial = std::filesystem::path(report.output) += ".partial";
+    if (opt.overwrite) {
+      check_replaceable(report.output, false);
+      check_replaceable(partial, true);
+    }
     if (opt.resume && !std::filesystem::is_regular_file(partial))
       throw InputError(
           fmt::format("--resume: there is no '{}' to continue (the run finished, never "
@@ -252,18 +289,28 @@ RunReport run_scan(const RunOptions& opt) {
         "'{}' held no completed chunk (killed while it was being created): started again",
         partial.string()));
   FlagSummary summary(plan);
+  NanCount nans(plan);
   if (opt.resume) replay_flags(plan, prep->chunks, file, summary, comm.rank() == 0);
   const auto done = [&](long long begin, long long count) { return file.done(begin, count); };
   const ChunkDeal deal(prep->chunks, comm, opt.resume ? Skip(done) : Skip{});
   long long ordinal = 0;
   const auto not_mine = [&](long long, long long) { return deal.mine[ordinal++] == 0; };
-  Sink* const sinks[] = {&file, &summary};
+  Sink* const sinks[] = {&file, &summary, &nans};
   const long long total = plan.total_points();
   try {
     scan_slabs(plan, backend, sinks, opt, not_mine, report);
     for (long long r = deal.my_chunks; r < deal.rounds; ++r)  // this rank's empty turns
       for (Sink* s : sinks) s->consume(Chunk{});
     for (Sink* s : sinks) s->finish();
+  } catch (const Interrupted& e) {
+    try {
+      file.checkpoint();            // the chunks written so far count for --resume
+    } catch (const OutputError&) {  // the .partial stays as of its last checkpoint
+    }
+    throw Interrupted(e.signal,
+                      fmt::format("stopped by SIG{}: the chunks completed so far are kept in '{}'; "
+                                  "`bscan run {} --resume` continues the scan",
+                                  sigabbrev_np(e.signal), partial.string(), opt.config.string()));
   } catch (const std::exception& e) {
     const bool output = dynamic_cast<const OutputError*>(&e) != nullptr;
     const std::string message =
@@ -284,6 +331,9 @@ RunReport run_scan(const RunOptions& opt) {
   if (opt.resume && skipped > 0)
     report.notices.push_back(fmt::format("resumed: {} of {} points were already in '{}'", skipped,
                                          total, partial.string()));
+  std::vector<long long> nan_counts = nans.counts();
+  comm.sum(nan_counts);
+  report.warnings = NanCount::lines(plan, nan_counts, report.stats.points);
   if (!plan.flag_names.empty()) {
     std::vector<long long> passing = summary.passing();
     comm.sum(passing);
@@ -297,6 +347,7 @@ std::string validate_config(const std::filesystem::path& config,
   const ScanConfig c = load_config(config);
   const PhysicsData physics = load_physics_data(physics_file(c.physics, config.parent_path()));
   const ScanPlan plan = build_plan(c, physics);
+  Hdf5Sink::check_names(plan, config.string());
   notices = skipped_notices(plan);
   return fmt::format("{}: valid; model {}, {} axes, {} points, {} observables, {} constraints ({})",
                      config.string(), c.model, c.axes.size(), plan.total_points(),

@@ -20,6 +20,8 @@ struct RunOptions {
   bool resume = false;      // continue OUTPUT.partial of an interrupted run of the same config
   bool space_check = true;  // refuse to start when the output's uncompressed size does not fit
   std::function<void(long long done, long long total)> progress;  // optional
+  // Asked between chunks (optional): a signal number stops the run, the .partial kept resumable.
+  std::function<int()> stop;
 };
 
 struct RunReport {
@@ -27,7 +29,8 @@ struct RunReport {
   std::string backend, device;
   std::vector<std::string> notices;  // skipped constraints, backend fallback
   ExecutionStats stats;
-  std::string flag_table;  // empty without constraints
+  std::string flag_table;             // empty without constraints
+  std::vector<std::string> warnings;  // observables that are NaN at some points of this run
 };
 
 // Runs a scan. Throws InputError (config, model, existing output) or OutputError (the file).

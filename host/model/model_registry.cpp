@@ -44,6 +44,12 @@ int ModelInfo::check_value(const std::string& n, double v, const std::string& wh
   if (!std::isfinite(v))
     throw InputError(
         fmt::format("{}: parameter '{}' must be a finite number, got {}", where, n, v));
+  // Squares and fourth powers of couplings (rates, widths) must stay finite in double precision.
+  constexpr double kMaxMagnitude = 1e30;
+  if (std::abs(v) > kMaxMagnitude)
+    throw InputError(
+        fmt::format("{}: parameter '{}' = {} is out of range: |{}| <= {:g} [{}] keeps rates finite",
+                    where, n, v, n, kMaxMagnitude, params[*idx].unit));
   const Range r = params[*idx].range;
   if (r == Range::positive && !(v > 0.0))
     throw InputError(fmt::format("{}: parameter '{}' must be > 0, got {}", where, n, v));

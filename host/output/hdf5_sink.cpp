@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+
+#include "host/errors.hpp"
 
 namespace bscan {
 namespace {
@@ -95,6 +98,26 @@ void Hdf5Sink::read_flags(long long begin, long long count, std::uint32_t* flags
                  static_cast<std::size_t>(count), flags + w * count);
 }
 
+void Hdf5Sink::check_names(const ScanPlan& plan, const std::string& origin) {
+  std::map<std::string, std::string> taken = {{Hdf5Writer::kDoneDataset, "bscan's bookkeeping"}};
+  for (const Axis& a : plan.axes) taken.emplace(a.name, fmt::format("the axis '{}'", a.name));
+  const std::vector<VariableSpec> vars = variable_specs(plan, false);
+  for (std::size_t v = 0; v < vars.size(); ++v) {
+    const std::size_t o = v < plan.stored.size() ? plan.stored[v] : plan.observables.size();
+    const std::string what =
+        o < plan.n_user_observables
+            ? fmt::format("observable '{}' (key 'observables[{}]')", vars[v].id, o)
+            : fmt::format("'{}'", vars[v].id);
+    const std::string name = Hdf5Writer::dataset_name(vars[v].id);
+    const auto [it, fresh] = taken.emplace(name, what);
+    if (!fresh)
+      throw InputError(fmt::format(
+          "{}: {} would be stored as the dataset '{}', which is already {}: list each observable "
+          "once and no axis among them (axes are stored as coordinates)",
+          origin, what, name, it->second));
+  }
+}
+
 std::size_t Hdf5Sink::point_bytes(const ScanPlan& plan, bool float32) {
   return plan.stored.size() * (float32 ? 4 : 8) +
          (plan.store_pulls ? plan.pull_names.size() : 0) * 4 + plan.flag_words() * 4;
@@ -125,11 +148,14 @@ void Hdf5Sink::consume(const Chunk& chunk) {
   }
   const auto now = std::chrono::steady_clock::now();
   if (comm_.from_root(std::chrono::duration<double>(now - last_mark_).count() >=
-                      checkpoint_seconds_)) {
-    writer_.mark_done(pending_);
-    pending_.clear();
-    last_mark_ = now;
-  }
+                      checkpoint_seconds_))
+    checkpoint();
+}
+
+void Hdf5Sink::checkpoint() {
+  writer_.mark_done(pending_);
+  pending_.clear();
+  last_mark_ = std::chrono::steady_clock::now();
 }
 
 }  // namespace bscan

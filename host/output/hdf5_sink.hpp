@@ -24,10 +24,16 @@ class Hdf5Sink final : public Sink {
   bool restarted() const { return writer_.restarted(); }
   // The flag words of points already in the file, [w * count + i] (resumed runs).
   void read_flags(long long begin, long long count, std::uint32_t* flags);
+  // Refuses (InputError naming the config key) a plan whose variables would share a dataset name
+  // with each other, an axis or the writer's bookkeeping: an observable listed twice, an axis
+  // named as an observable.
+  static void check_names(const ScanPlan& plan, const std::string& origin);
   // Bytes per grid point of the stored variables, uncompressed.
   static std::size_t point_bytes(const ScanPlan& plan, bool float32);
   void consume(const Chunk& chunk) override;
   void finish() override { writer_.finish(); }
+  // Marks the chunks written since the last checkpoint done now (a run that stops early).
+  void checkpoint();
 
  private:
   std::vector<std::size_t> stored_;  // the observables it writes

@@ -26,7 +26,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kDoneDataset = "bscan_chunks_done";  // resumable files' bookkeeping
+constexpr const char* kDoneDataset = Hdf5Writer::kDoneDataset;
 
 // Owns one HDF5 identifier; Close is the matching H5?close.
 template <herr_t (*Close)(hid_t)>
@@ -303,7 +303,9 @@ struct Hdf5Writer::Impl {
   fs::path partial_path;
   bool overwrite = false;
   PartialMode mode = PartialMode::discard;
-  bool owns_partial = false;  // partial_path is ours to delete
+  bool owns_partial = false;             // partial_path is ours to delete
+  std::vector<std::size_t> chunk_bytes;  // per variable: its chunk cache (one chunk)
+  std::vector<char> written;             // per variable: written since the last flush
   bool keep_partial = false;  // resumable and complete as of its last flush: keep it on failure
   bool restarted = false;     // resume found a .partial without completed work and began anew
   bool finished = false;
@@ -379,14 +381,24 @@ struct Hdf5Writer::Impl {
   // rest of the reservation is cut off again (nothing HDF5 wrote lies past its allocation).
   // Several ranks (MPI-IO, no file descriptor): a collective flush without the reservation.
   void flush() {
-    constexpr off_t kFlushReserve = 256 << 10;  // a flush writes a few kB of metadata
+    // A flush writes the cached chunks (deflated: at most their size plus a little) and a few kB
+    // of metadata, at the end of the allocation (which may lie past the end of the file).
+    constexpr off_t kMetadataReserve = 256 << 10;
     void* handle = nullptr;
     struct stat st {};
     int fd = -1;
     if (!comm.parallel() && H5Fget_vfd_handle(file.get(), H5P_DEFAULT, &handle) >= 0 &&
         handle != nullptr && ::fstat(*static_cast<int*>(handle), &st) == 0) {
       fd = *static_cast<int*>(handle);
-      const int err = ::posix_fallocate(fd, st.st_size, kFlushReserve);
+      haddr_t end = 0;
+      H5Fget_eoa(file.get(), &end);
+      const off_t beyond = std::max<off_t>(0, static_cast<off_t>(end) - st.st_size);
+      off_t cached = 0;  // a written variable's cache may hold a chunk not yet on disk
+      for (std::size_t v = 0; v < chunk_bytes.size(); ++v)
+        if (written[v]) cached += static_cast<off_t>(chunk_bytes[v]);
+      const off_t reserve = beyond + kMetadataReserve + cached;
+      // fallocate(2), not posix_fallocate: glibc emulates that by writing every block.
+      const int err = ::fallocate(fd, 0, st.st_size, reserve) == 0 ? 0 : errno;
       if (err == EOPNOTSUPP || err == EINVAL) {
         fd = -1;  // a file system without it: flush unprotected
       } else if (err != 0) {
@@ -398,6 +410,7 @@ struct Hdf5Writer::Impl {
     // metadata that points at it (a kill in between would leave chunks that do not inflate).
     comm.barrier();
     check(H5Fflush(file.get(), H5F_SCOPE_LOCAL), "flushing file");
+    std::fill(written.begin(), written.end(), 0);
     haddr_t eoa = 0;
     if (fd >= 0 && H5Fget_eoa(file.get(), &eoa) >= 0 &&
         ::ftruncate(fd, std::max<off_t>(st.st_size, static_cast<off_t>(eoa))) != 0)
@@ -571,8 +584,8 @@ struct Hdf5Writer::Impl {
                              axis.name + "'");
     }
     for (const VariableSpec& var : vars) {
-      var_datasets.push_back(
-          open_dataset(Hdf5Writer::dataset_name(var.id), file_type(var.dtype), shape));
+      var_datasets.push_back(open_dataset(Hdf5Writer::dataset_name(var.id), file_type(var.dtype),
+                                          shape, variable_access_properties(var.dtype).get()));
       dtypes.push_back(var.dtype);
     }
     done_dataset = open_dataset(kDoneDataset, H5T_STD_U8LE, {chunk_starts.size()});
@@ -583,11 +596,12 @@ struct Hdf5Writer::Impl {
   }
 
   // An existing dataset of this type and shape, else ResumeMismatch.
-  Dataset open_dataset(const std::string& name, hid_t type, const std::vector<std::size_t>& dims) {
+  Dataset open_dataset(const std::string& name, hid_t type, const std::vector<std::size_t>& dims,
+                       hid_t access = H5P_DEFAULT) {
     const std::string where = "'" + partial_path.string() + "'";
     if (H5Lexists(file.get(), name.c_str(), H5P_DEFAULT) <= 0)
       throw ResumeMismatch(where + " has no dataset '" + name + "'");
-    Dataset d(check(H5Dopen2(file.get(), name.c_str(), H5P_DEFAULT), "opening '" + name + "'"));
+    Dataset d(check(H5Dopen2(file.get(), name.c_str(), access), "opening '" + name + "'"));
     Datatype t(check(H5Dget_type(d.get()), "reading a type"));
     Dataspace s(check(H5Dget_space(d.get()), "reading a dataspace"));
     std::vector<hsize_t> found(
@@ -641,9 +655,17 @@ struct Hdf5Writer::Impl {
     check(H5Pset_link_creation_order(fcpl.get(), order), "setting link creation order");
     check(H5Pset_attr_creation_order(fcpl.get(), order), "setting attribute creation order");
     check(H5Pset_obj_track_times(fcpl.get(), false), "turning off object timestamps");
-    file = File(
-        check(H5Fcreate(partial_path.c_str(), H5F_ACC_TRUNC, fcpl.get(), access_properties().get()),
-              "creating file"));
+    const PropertyList fapl = access_properties();  // closed after the error is read
+    const hid_t created = H5Fcreate(partial_path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get());
+    if (created < 0) {
+      const std::string why = hdf5_error_text();
+      std::error_code ec;  // a full disk: the empty file it made must not stay behind
+      if (root() && fs::is_regular_file(fs::symlink_status(partial_path, ec)) &&
+          fs::file_size(partial_path, ec) == 0)
+        fs::remove(partial_path, ec);
+      throw OutputError("creating file: " + why);
+    }
+    file = File(created);
     owns_partial = true;
     write_string_attribute(file.get(), "Conventions", "CF-1.8");
     for (const auto& [name, value] : attrs.strings) write_string_attribute(file.get(), name, value);
@@ -683,10 +705,13 @@ struct Hdf5Writer::Impl {
 
   // Room for one chunk per dataset: memory stays bounded, and a chunk that a write leaves
   // incomplete is still cached when the next write completes it.
-  PropertyList variable_access_properties(DType dtype) const {
+  // The cached chunks are written when the file is flushed: flush() reserves room for them.
+  PropertyList variable_access_properties(DType dtype) {
     PropertyList dapl(check(H5Pcreate(H5P_DATASET_ACCESS), "creating property list"));
-    check(H5Pset_chunk_cache(dapl.get(), 101, chunk_total * element_size(dtype), 1.0),
-          "setting chunk cache");
+    const std::size_t bytes = chunk_total * element_size(dtype);
+    check(H5Pset_chunk_cache(dapl.get(), 101, bytes, 1.0), "setting chunk cache");
+    chunk_bytes.push_back(bytes);
+    written.push_back(0);
     return dapl;
   }
 
@@ -758,6 +783,7 @@ struct Hdf5Writer::Impl {
     check(H5Dwrite(var_datasets[var].get(), memory_type(dtypes[var]), memory_space.get(),
                    file_space.get(), transfer.get(), data),
           "writing " + points(var, begin, count));
+    written[var] = 1;
   }
 
   void read(std::size_t var, std::size_t begin, std::size_t count, void* data) {

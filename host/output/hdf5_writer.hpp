@@ -126,6 +126,8 @@ class Hdf5Writer {
   std::size_t chunk_points() const;  // points in a full HDF5 chunk
   const std::vector<std::size_t>& chunk_shape() const;
 
+  // The dataset of a resumable file's done marks (one per chunk).
+  static constexpr const char* kDoneDataset = "bscan_chunks_done";
   // HDF5 dataset name of a variable id: '/' replaced by '_', everything else kept.
   static std::string dataset_name(const std::string& id);
 

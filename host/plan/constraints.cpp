@@ -313,7 +313,8 @@ void plan_constraints(ScanPlan& pb, const ConstraintOptions& opt,
           "key 'constraints.theory_errors.{}': measurement set '{}' has no such group", g, set));
     groups[g] = v;
   }
-  for (const auto& [name, v] : opt.thresholds) {
+  for (const auto& threshold : opt.thresholds) {
+    const std::string& name = threshold.first;
     const auto it = std::find_if(doc["constraint"].begin(), doc["constraint"].end(),
                                  [&](const json& c) { return c.at("name") == name; });
     if (it == doc["constraint"].end() || ((*it).at("type") != "min" && (*it).at("type") != "max"))

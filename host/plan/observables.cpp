@@ -5,6 +5,7 @@
 #include <map>
 #include <regex>
 
+#include "host/config/numbers.hpp"
 #include "host/errors.hpp"
 
 namespace bscan {
@@ -83,16 +84,32 @@ std::string expand(std::string pattern, const ModelInfo& model) {
   return "^" + pattern + "$";
 }
 
-double to_number(const std::string& s) {
+double to_number(const std::string& id, const std::string& s) {
   if (s == "q2") throw InputError("'q2' (the scan's axis) stands for one q2, not a bin edge");
-  return std::stod(s);
+  return parse_number(s, fmt::format("observable '{}'", id));
 }
 
-// One q2 of a differential observable: a number > 0, or `q2` for the scan's axis.
-double q2_at(const std::string& id, const std::string& s) {
+// Refuses a q2 (lo == hi) or a bin of q2 that lies outside the pair's kinematic range in the
+// channel: there the rate is zero and ratios of rates 0/0.
+void check_in_range(const std::string& id, Channel channel, Lepton l, double lo, double hi,
+                    const PhysicsInputs& in) {
+  const Q2Range r = kinematic_range(channel, l, in);
+  const bool inside = lo == hi ? lo > r.lo && lo < r.hi : lo < r.hi && hi > r.lo;
+  if (inside) return;
+  throw InputError(fmt::format(
+      "observable '{}': q2 {} lies outside the kinematic range {:.4g} < q2 < {:.4g} GeV^2 of "
+      "{}{}",
+      id, lo == hi ? fmt::format("= {}", lo) : fmt::format("in [{}, {}]", lo, hi), r.lo, r.hi,
+      kChannels[static_cast<int>(channel)].id, kDecayInfo[static_cast<int>(lepton_decay(l))].id));
+}
+
+// One q2 of a differential observable inside the kinematic range of the channel with each of
+// `leptons`, or `q2` for the scan's axis (checked against its values by the plan).
+double q2_at(const std::string& id, const std::string& s, Channel channel,
+             std::initializer_list<Lepton> leptons, const PhysicsInputs& in) {
   if (s == "q2") return kQ2FromAxis;
-  const double q2 = std::stod(s);
-  if (!(q2 > 0.0)) throw InputError(fmt::format("observable '{}': q2 must be > 0", id));
+  const double q2 = parse_number(s, fmt::format("observable '{}'", id));
+  for (Lepton l : leptons) check_in_range(id, channel, l, q2, q2, in);
   return q2;
 }
 
@@ -101,6 +118,14 @@ Bin make_bin(const std::string& id, double lo, double hi, bool smear, Lepton l,
   if (!(lo >= 0.0) || !(hi > lo))
     throw InputError(fmt::format("observable '{}': the bin needs 0 <= q2_min < q2_max", id));
   return {lo, hi, smear ? (l == Lepton::e ? res.r_e : res.r_mu) : 0.0};
+}
+
+// A bin of the channel's q2 with the pair l: ordered, and overlapping the kinematic range.
+Bin q2_bin(const std::string& id, Channel channel, double lo, double hi, bool smear, Lepton l,
+           const SmearingResolutions& res, const PhysicsInputs& in) {
+  const Bin b = make_bin(id, lo, hi, smear, l, res);
+  check_in_range(id, channel, l, lo, hi, in);
+  return b;
 }
 
 RateTerm binned(Channel c, Lepton l, Bin b) { return {c, l, TermKind::binned, b, 0.0}; }
@@ -133,7 +158,8 @@ struct ObservableKind {
 ObservableSpec binned_br(const Ctx& c) {
   const ChannelInfo& ch = channel_by_id(c.m[1]);
   const Lepton l = lepton_of(c.m[2]);
-  const Bin b = make_bin(c.id, to_number(c.m[3]), to_number(c.m[4]), c.m[5].matched, l, c.res);
+  const Bin b = q2_bin(c.id, ch.channel, to_number(c.id, c.m[3]), to_number(c.id, c.m[4]),
+                       c.m[5].matched, l, c.res, c.in);
   return {c.id,
           fmt::format("\\mathcal{{B}}({}{})_{{[{},{}]}}", ch.latex, lepton_latex(l), c.m[3].str(),
                       c.m[4].str()),
@@ -146,7 +172,7 @@ ObservableSpec binned_br(const Ctx& c) {
 ObservableSpec differential_br(const Ctx& c) {
   const ChannelInfo& ch = channel_by_id(c.m[1]);
   const Lepton l = lepton_of(c.m[2]);
-  const double q2 = q2_at(c.id, c.m[3]);
+  const double q2 = q2_at(c.id, c.m[3], ch.channel, {l}, c.in);
   return {c.id,
           fmt::format("d\\mathcal{{B}}/dq^2({}{})", ch.latex, lepton_latex(l)),
           "GeV^-2",
@@ -157,20 +183,22 @@ ObservableSpec differential_br(const Ctx& c) {
 
 ObservableSpec lepton_ratio(const Ctx& c) {
   const ChannelInfo& ch = channel_by_id(c.m[1]);
-  const double lo = to_number(c.m[2]), hi = to_number(c.m[3]);
+  const double lo = to_number(c.id, c.m[2]), hi = to_number(c.id, c.m[3]);
   const bool smear = c.m[4].matched;
   return {c.id,
           fmt::format("R_{{{}}}^{{[{},{}]}}", ch.ratio_latex, c.m[2].str(), c.m[3].str()),
           "1",
           OpKind::term_ratio,
-          {binned(ch.channel, Lepton::mu, make_bin(c.id, lo, hi, smear, Lepton::mu, c.res)),
-           binned(ch.channel, Lepton::e, make_bin(c.id, lo, hi, smear, Lepton::e, c.res))}};
+          {binned(ch.channel, Lepton::mu,
+                  q2_bin(c.id, ch.channel, lo, hi, smear, Lepton::mu, c.res, c.in)),
+           binned(ch.channel, Lepton::e,
+                  q2_bin(c.id, ch.channel, lo, hi, smear, Lepton::e, c.res, c.in))}};
 }
 
 // R_K(*)(q2): the ratio of the differential rates.
 ObservableSpec differential_ratio(const Ctx& c) {
   const ChannelInfo& ch = channel_by_id(c.m[1]);
-  const double q2 = q2_at(c.id, c.m[2]);
+  const double q2 = q2_at(c.id, c.m[2], ch.channel, {Lepton::mu, Lepton::e}, c.in);
   return {c.id,
           fmt::format("R_{{{}}}(q^2)", ch.ratio_latex),
           "1",
@@ -189,9 +217,10 @@ ObservableSpec angular(const Ctx& c) {
   const bool is_bin = c.m[5].matched;
   RateTerm t{ch.channel, l, is_bin ? TermKind::binned : TermKind::differential, {}, 0.0};
   if (is_bin) {
-    t.bin = make_bin(c.id, to_number(c.m[4]), to_number(c.m[5]), c.m[6].matched, l, c.res);
+    t.bin = q2_bin(c.id, ch.channel, to_number(c.id, c.m[4]), to_number(c.id, c.m[5]),
+                   c.m[6].matched, l, c.res, c.in);
   } else {
-    t.q2 = q2_at(c.id, c.m[4]);
+    t.q2 = q2_at(c.id, c.m[4], ch.channel, {l}, c.in);
     if (c.m[6].matched)
       throw InputError(fmt::format("observable '{}': no {{smear}} at one q2", c.id));
   }
@@ -245,8 +274,9 @@ ObservableSpec on_shell(const Ctx& c) {
         fmt::format("observable '{}': {{smear}} needs a lepton pair (a mass resolution)", c.id));
   s.latex = fmt::format("\\mathcal{{B}}({}{})\\,\\mathcal{{B}}({}\\to {})_{{[{},{}]}}", ch.latex,
                         c.x, c.x, f.latex, c.m[3].str(), c.m[4].str());
-  s.bin = make_bin(c.id, to_number(c.m[3]), to_number(c.m[4]), c.m[5].matched,
-                   f.decay == Decay::ee ? Lepton::e : Lepton::mu, c.res);
+  const Lepton l = f.decay == Decay::mumu ? Lepton::mu : Lepton::e;  // photons: from ~0
+  s.bin = q2_bin(c.id, ch.channel, to_number(c.id, c.m[3]), to_number(c.id, c.m[4]), c.m[5].matched,
+                 l, c.res, c.in);
   return s;
 }
 
@@ -255,9 +285,14 @@ ObservableSpec off_shell(const Ctx& c) {
   const ChannelInfo& ch = channel_by_id(c.m[1]);
   const DecayInfo& f = decay_by_id("invisible");
   require_decay(c, f);
-  const double lo = to_number(c.m[2]), hi = to_number(c.m[3]);
+  const double lo = to_number(c.id, c.m[2]), hi = to_number(c.id, c.m[3]);
   if (!(lo >= 0.0 && hi > lo))
     throw InputError(fmt::format("observable '{}': needs 0 <= q2min < q2max", c.id));
+  const double end = kinematic_range(ch.channel, Lepton::e, c.in).hi;
+  if (!(lo < end))
+    throw InputError(fmt::format(
+        "observable '{}': q2 in [{}, {}] lies beyond the kinematic end {:.4g} GeV^2 of {}", c.id,
+        lo, hi, end, ch.id));
   ObservableSpec s{c.id,
                    fmt::format("\\mathcal{{B}}({}\\,{})_{{[{},{}]}}", ch.latex, f.latex,
                                c.m[2].str(), c.m[3].str()),
@@ -359,6 +394,11 @@ std::string help_line(const ObservableKind& k, const ModelInfo& model) {
 }
 
 }  // namespace
+
+Q2Range kinematic_range(Channel channel, Lepton l, const PhysicsInputs& in) {
+  const double m = in.m_lepton[static_cast<int>(l)];
+  return {4.0 * m * m, with_channel(channel, [&](auto ch) { return decltype(ch)::q2_max(in); })};
+}
 
 ObservableSpec parse_observable(const std::string& id, const ModelInfo& model,
                                 const SmearingResolutions& res, const PhysicsInputs& in) {

@@ -24,6 +24,12 @@ struct ObservableSpec {
   Bin bin{};            // on_shell: the m^2 window
 };
 
+// The q2 a lepton pair l can have in a channel: 4 m_l^2 < q2 < (m_B - m_M)^2 [GeV^2].
+struct Q2Range {
+  double lo, hi;
+};
+Q2Range kinematic_range(Channel channel, Lepton l, const PhysicsInputs& in);
+
 // Parses an id for a model; throws InputError naming the id (and why) when it is not valid.
 ObservableSpec parse_observable(const std::string& id, const ModelInfo& model,
                                 const SmearingResolutions& res, const PhysicsInputs& in);

@@ -170,6 +170,26 @@ unsigned drop_still_pole_axes(const ScanPlan& plan, unsigned pole_axes) {
   return pole_axes;
 }
 
+// An observable at the scan's q2 (`...[q2]`) needs an axis q2 whose values lie inside the
+// kinematic range of each of its terms.
+void check_axis_q2(const ScanPlan& plan, const ObservableSpec& obs, const std::string& where) {
+  const auto axis = std::find_if(plan.axes.begin(), plan.axes.end(),
+                                 [](const Axis& a) { return a.param == kQ2Param; });
+  for (const RateTerm& t : obs.terms) {
+    if (t.q2 != kQ2FromAxis) continue;
+    if (axis == plan.axes.end())
+      throw InputError(
+          fmt::format("{} reads q2 from the scan, which has no axis named 'q2'", where));
+    const Q2Range r = kinematic_range(t.channel, t.lepton, plan.physics->inputs());
+    for (double q2 : axis->values)
+      if (!(q2 > r.lo && q2 < r.hi))
+        throw InputError(fmt::format(
+            "{} at the axis 'q2': its value {} lies outside the kinematic range {:.4g} < q2 < "
+            "{:.4g} GeV^2 of the observable",
+            where, q2, r.lo, r.hi));
+  }
+}
+
 }  // namespace
 
 long long ScanPlan::total_points() const {
@@ -198,15 +218,8 @@ ScanPlan build_plan(const ScanConfig& c, const PhysicsData& physics,
     } catch (const InputError& e) {
       throw InputError(fmt::format("{}: key 'observables[{}]': {}", origin, i, e.what()));
     }
-    const bool at_axis_q2 =
-        std::any_of(plan.observables.back().terms.begin(), plan.observables.back().terms.end(),
-                    [](const RateTerm& t) { return t.q2 == kQ2FromAxis; });
-    const bool has_q2_axis = std::any_of(plan.axes.begin(), plan.axes.end(),
-                                         [](const Axis& a) { return a.param == kQ2Param; });
-    if (at_axis_q2 && !has_q2_axis)
-      throw InputError(fmt::format(
-          "{}: key 'observables[{}]': '{}' reads q2 from the scan, which has no axis named 'q2'",
-          origin, i, c.observables[i]));
+    check_axis_q2(plan, plan.observables.back(),
+                  fmt::format("{}: key 'observables[{}]': '{}'", origin, i, c.observables[i]));
   }
   try {
     plan_constraints(plan, c.constraints, c.path.parent_path(), c.smearing);
@@ -222,14 +235,25 @@ ScanPlan build_plan(const ScanConfig& c, const PhysicsData& physics,
   plan.chunk_size = c.chunk_size;
   plan.chunk_target = static_cast<std::size_t>(std::min<long long>(c.chunk_size, 1 << 20));
   plan.layout = ChunkLayout(shape, plan.chunk_target);
+  // Chunks are bookkept one by one (the executor's list, the file's done marks, 17 bytes each).
+  constexpr double kMaxChunks = 1 << 26;
+  const double n_chunks = std::ceil(static_cast<double>(plan.layout.total_points()) /
+                                    static_cast<double>(plan.layout.chunk_points()));
+  if (n_chunks > kMaxChunks)
+    throw InputError(fmt::format(
+        "{}: key 'chunk_size': {} points in chunks of at most {} make {:.3g} chunks, more than "
+        "bscan keeps track of ({:.3g}): raise chunk_size (a chunk holds up to 1048576 points) or "
+        "split the scan",
+        origin, plan.layout.total_points(), plan.layout.chunk_points(), n_chunks, kMaxChunks));
   plan.slabs = cut_slabs(plan.layout, std::max(layout.slabs, 1));
   plan.device = layout.device;
 
   const long long n_binned =
       std::count_if(plan.compiled.terms.begin(), plan.compiled.terms.end(),
                     [](const RateTerm& t) { return t.kind == TermKind::binned; });
-  for (std::size_t a = 0; a < plan.axes.size(); ++a)
-    if (plan.model->pole_params >> plan.axes[a].param & 1u) plan.pole_axes |= 1u << a;
+  for (std::size_t a = 0; a < plan.axes.size(); ++a)  // (the axis q2 is no model parameter)
+    if (plan.axes[a].param != kQ2Param && (plan.model->pole_params >> plan.axes[a].param & 1u))
+      plan.pole_axes |= 1u << a;
   for (const DerivedParam& d : plan.derived)
     if (plan.model->pole_params >> d.param & 1u) plan.pole_axes |= d.axes;
   plan.pole_axes = drop_still_pole_axes(plan, plan.pole_axes);

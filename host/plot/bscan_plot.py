@@ -3,6 +3,9 @@
 
 Usage: bscan_plot.py FILE.h5 [-o OUT.png|OUT.pdf] [--x NAME] [--y NAME] [--solutions A,B]
                      [--exclusions X,Y] [--select NAME=INDEX ...] [--title T] [--dpi N] [--overwrite]
+       bscan_plot.py FILE.h5 --observable NAME [--x NAME] [--y NAME] [--select NAME=INDEX ...]
+                     [-o OUT] (a colour map of one stored observable, or a line with one axis left;
+                     what a file without flags gets)
        bscan_plot.py FILE.h5 [FILE.h5 ...] --curves OBS[,OBS] [--x NAME] [--data SET] [-o OUT]
                      (1-D curves of stored observables with a measurement set's data points;
                      bscan_curves.py)
@@ -12,7 +15,10 @@ The input is the HDF5 (netCDF-4/CF) file that `bscan run` writes:
                                      `long_name` (LaTeX without dollar signs)
   /flags, /flags_1, ...  uint32 (grid)  CF flag variables: attrs `flag_masks` (one bit per flag)
                                      and `flag_meanings` (space-separated names); a set bit passes
-  /pull_<NAME>, observables          ignored here
+  /<observable>    float (grid)      one per stored observable (bscan id in attr `bscan_id`, '/'
+                                     written '_'); attrs `units`, `long_name` (LaTeX); NaN where
+                                     not computed
+  /pull_<NAME>, /bscan_chunks_done   ignored here (pulls; a resumable run's bookkeeping)
   global attrs: `bscan_complete` = 1 (required), `bscan_config` (the scan's TOML text)
 Gridded datasets have the axes as dimensions in the order of the config's [[axes]].
 
@@ -24,6 +30,12 @@ solution (e.g. DeltaMs, paper 000 Fig. 3a): its `<B>_1s` / `<B>_2s` regions, whe
 satisfied, are then drawn green / yellow. The config's optional [plot] table
 (title, x, y, solutions, exclusions, styles, colors, benchmarks, xlabel, ylabel) sets defaults
 that the command-line options override.
+
+With --observable NAME (a bscan id or dataset name), or when the file has no flag datasets, the
+plot shows a stored observable instead (by default the first of the config's `observables` that
+the file holds): on the (x, y) plane a colour map with a colour bar and labelled contour lines (a
+log colour scale when the observable is positive and spans LOG_DECADES decades or more), blank
+where it is NaN; with one axis left by --select, a line against x.
 
 Errors print one line `bscan plot: error: ...` on stderr and exit with status 2.
 """
@@ -61,6 +73,10 @@ LINE_STYLES = {"solid", "dashed", "dashdot", "dotted", "-", "--", "-.", ":"}
 PLOT_KEYS = {"title", "x", "y", "solutions", "exclusions", "styles", "colors", "benchmarks",
              "xlabel", "ylabel", "label", "curves", "data"}
 FLAG_DATASET = re.compile(r"flags(_\d+)?")
+BOOKKEEPING = "bscan_chunks_done"  # a resumable run's chunk list (removed when the file completes)
+LOG_DECADES = 3      # a positive observable spanning at least this many decades gets log colours
+CONTOUR_LEVELS = 5   # about this many contour lines on an observable map
+OBSERVABLE_CMAP = "viridis"
 FORMATS = ("png", "pdf", "svg")
 
 
@@ -86,6 +102,15 @@ class Axis:
 
 
 @dataclass
+class Observable:
+    """A stored observable on the plotted plane (ny, nx) or line (nx,), NaN where not computed."""
+    name: str
+    values: np.ndarray
+    units: str
+    long_name: str
+
+
+@dataclass
 class Exclusion:
     """A bound or validity condition: the flag whose cleared bit marks the excluded region."""
     name: str
@@ -108,6 +133,10 @@ def parse_args(argv):
     parser.add_argument("--curves", help="comma-separated observables drawn as curves against --x "
                         "(one panel each)")
     parser.add_argument("--data", help="measurement set whose data points go on the curves")
+    parser.add_argument("--observable", metavar="NAME",
+                        help="draw this stored observable (bscan id or dataset name) as a colour "
+                        "map, or a line with one axis left, instead of the regions; the default "
+                        "(the config's first stored observable) for a file without flags")
     parser.add_argument("--title", help="figure title")
     parser.add_argument("--dpi", type=int, default=150, help="resolution of raster output")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing output")
@@ -115,6 +144,10 @@ def parse_args(argv):
     args.file = args.files[0]
     if args.dpi <= 0:
         raise PlotError(f"--dpi must be positive, got {args.dpi}")
+    if args.observable is not None and any(
+            option is not None for option in (args.curves, args.solutions, args.exclusions)):
+        raise PlotError("--observable draws one observable: it does not combine with --curves, "
+                        "--solutions or --exclusions")
     return args
 
 
@@ -245,6 +278,37 @@ def flag_datasets(h5):
             and isinstance(h5[name], h5py.Dataset)]
 
 
+def observable_datasets(h5, axes, config):
+    """{dataset name: bscan id} of the stored observables: the gridded float datasets that are no
+    axis, flag word, pull or bookkeeping; the config's `observables` first, in its order."""
+    shape = tuple(axis.values.size for axis in axes)
+    skip = {axis.name for axis in axes} | {BOOKKEEPING}
+    found = {name: text(item.attrs.get("bscan_id", name)) for name, item in h5.items()
+             if isinstance(item, h5py.Dataset) and item.shape == shape and item.dtype.kind == "f"
+             and name not in skip and not FLAG_DATASET.fullmatch(name)
+             and not name.startswith("pull_")}
+    listed = config.get("observables", [])
+    listed = listed if isinstance(listed, list) else []
+    return dict(sorted(found.items(), key=lambda item: listed.index(item[1]) if item[1] in listed
+                       else len(listed)))
+
+
+def pick_observable(h5, axes, config, requested):
+    """The dataset name of the observable to draw: --observable (bscan id or dataset name), else
+    the first stored one."""
+    available = observable_datasets(h5, axes, config)
+    if requested is None:
+        if not available:
+            raise PlotError(f"{h5.filename} has no flags datasets and no stored observables: "
+                            "nothing to plot")
+        return next(iter(available))
+    for name, ident in available.items():
+        if requested in (name, ident):
+            return name
+    raise PlotError(f"unknown observable {requested!r} "
+                    f"(available: {', '.join(available.values()) or 'none'})")
+
+
 def flag_index(h5):
     """Map every flag name to (dataset name, bit mask) across all flag datasets."""
     index = {}
@@ -371,17 +435,32 @@ def place_benchmarks(table, axes, selects, x, y):
     return placed
 
 
-def read_flag(h5, source, axes, selects, x, y):
-    """Read one flag as a boolean array of shape (ny, nx), or (nx,) for a 1-D plot."""
-    dataset, mask = source
+def read_plane(h5, dataset, axes, selects, x, y):
+    """Read a gridded dataset on the plotted plane, shape (ny, nx), or line (nx,) for a 1-D plot."""
     if h5[dataset].shape != tuple(axis.values.size for axis in axes):
         raise PlotError(f"{dataset} has shape {h5[dataset].shape}, not the grid's")
     index = tuple(slice(None) if axis.name in (x, y) else selects.get(axis.name, 0)
                   for axis in axes)
-    bits = np.asarray(h5[dataset][index]) & mask
-    passes = bits == mask
+    values = np.asarray(h5[dataset][index])
     order = [axis.name for axis in axes if axis.name in (x, y)]
-    return passes.T if y is not None and order == [x, y] else passes
+    return values.T if y is not None and order == [x, y] else values
+
+
+def read_flag(h5, source, axes, selects, x, y):
+    """Read one flag as a boolean array of shape (ny, nx), or (nx,) for a 1-D plot."""
+    dataset, mask = source
+    return (read_plane(h5, dataset, axes, selects, x, y) & mask) == mask
+
+
+def read_observable(h5, name, axes, selects, x, y):
+    """Read a stored observable on the plotted plane or line, with its labels."""
+    values = read_plane(h5, name, axes, selects, x, y).astype(float)
+    if not np.isfinite(values).any():
+        raise PlotError(f"{name} has no finite value on the plotted {'plane' if y else 'line'}")
+    attrs = h5[name].attrs
+    ident = text(attrs.get("bscan_id", name))
+    return Observable(name=ident, values=values, units=text(attrs.get("units", "")),
+                      long_name=text(attrs.get("long_name", ident)))
 
 
 def cell_edges(axis):
@@ -400,7 +479,8 @@ def units_text(units):
 
 
 def math_label(axis):
-    """Default axis label: '$long_name$ [units]', plain name if the LaTeX does not render."""
+    """Label of an axis or observable: '$long_name$ [units]', plain name if the LaTeX does not
+    render."""
     label = f"${axis.long_name}$"
     try:
         matplotlib.mathtext.MathTextParser("path").parse(label)
@@ -509,6 +589,43 @@ def draw_1d(ax, view, regions, style):
     return handles
 
 
+def log_scaled(values):
+    """Whether values are shown on a log scale: every finite one positive and max/min at least
+    10**LOG_DECADES (a linear scale would squeeze all but the top decade into one colour)."""
+    finite = values[np.isfinite(values)]
+    return bool(finite.min() > 0 and finite.max() >= finite.min() * 10 ** LOG_DECADES)
+
+
+def draw_map(fig, ax, view, observable):
+    """Colour map of an observable on the (x, y) plane with a colour bar and labelled contours."""
+    xaxis, yaxis = view
+    xe, ye = cell_edges(xaxis), cell_edges(yaxis)
+    values = np.ma.masked_invalid(observable.values)
+    norm = matplotlib.colors.LogNorm() if log_scaled(observable.values) else None
+    mesh = ax.pcolormesh(xe, ye, values, norm=norm, cmap=OBSERVABLE_CMAP, shading="flat",
+                         rasterized=True)
+    bar = fig.colorbar(mesh, ax=ax, label=math_label(observable))
+    if values.min() < values.max():  # contour finds no level in a constant map
+        lines = ax.contour(xaxis.values, yaxis.values, values, levels=CONTOUR_LEVELS, norm=norm,
+                           colors="black", linewidths=0.8)
+        ax.clabel(lines, fmt="%.3g", fontsize="x-small")
+        bar.add_lines(lines)
+    ax.set_xlim(xe[0], xe[-1])
+    ax.set_ylim(ye[0], ye[-1])
+    return []
+
+
+def draw_line(fig, ax, view, observable):
+    """Line plot of an observable against x (broken where it is NaN)."""
+    xaxis = view[0]
+    ax.plot(xaxis.values, observable.values, color="black", linewidth=1.5)
+    ax.set_ylabel(math_label(observable))
+    if log_scaled(observable.values):
+        ax.set_yscale("log")
+    ax.set_xlim(xaxis.values[0], xaxis.values[-1])
+    return []
+
+
 def pick_solutions(requested, anomalies, bounds=None):
     """Resolve the solution names to draw (default: every anomaly in the file).
 
@@ -585,13 +702,13 @@ def selection_note(axes, selects):
     return ", ".join(parts)
 
 
-def make_figure(args, table, view, regions, style, note):
-    """Build the figure: regions, labels, log scales, legend and a title with the --select note."""
+def make_figure(args, table, view, draw, note):
+    """Build the figure: draw(fig, ax) (returning legend handles), labels, log scales, legend and
+    a title with the --select note."""
     from matplotlib.figure import Figure  # imported here: it dominates the start-up time
     fig = Figure(figsize=(7, 5.2))
     ax = fig.add_subplot()
-    draw = draw_2d if view[1] is not None else draw_1d
-    handles = draw(ax, view, regions, style)
+    handles = draw(fig, ax)
     ax.set_xlabel(table.get("xlabel") or math_label(view[0]))
     if view[0].log:
         ax.set_xscale("log")
@@ -651,10 +768,26 @@ def run_curves(args):
     return path
 
 
+def plot_observable(args, h5, config, table, axes):
+    """Draw a stored observable (--observable, else the first) as a map or a line; the path."""
+    name = pick_observable(h5, axes, config, args.observable)
+    selects = parse_selects(args.select, axes)
+    x, y = choose_view(axes, *requested_axes(args, table), selects)
+    path, fmt = output_path(args)
+    observable = read_observable(h5, name, axes, selects, x, y)
+    by_name = {axis.name: axis for axis in axes}
+    view = (by_name[x], by_name[y] if y is not None else None)
+    draw = draw_map if y is not None else draw_line
+    fig = make_figure(args, table, view, lambda fig, ax: draw(fig, ax, view, observable),
+                      selection_note(axes, selects))
+    save(fig, path, fmt, args.dpi)
+    return path
+
+
 def run(argv):
     """Read the scan, draw the figure and write it; return the output path."""
     args = parse_args(argv)
-    if args.curves is None:
+    if args.curves is None and args.observable is None:
         with open_scan(args.file) as h5:
             if "curves" in plot_table(read_config(h5, args.file)):
                 args.curves = ""
@@ -668,8 +801,8 @@ def run(argv):
         table = plot_table(config)
         axes = read_axes(h5, config)
         index = flag_index(h5)
-        if not index:
-            raise PlotError(f"{args.file} has no flags datasets: nothing to plot")
+        if args.observable is not None or not index:
+            return plot_observable(args, h5, config, table, axes)
         anomalies, exclusions = classify(index)
         solutions = pick_solutions(
             split_names(args.solutions) if args.solutions is not None
@@ -688,7 +821,9 @@ def run(argv):
     regions = {"flags": flags, "solutions": solutions, "exclusions": shown}
     style = {"styles": table.get("styles", {}), "colors": table.get("colors", {}),
              "benchmarks": place_benchmarks(table, axes, selects, x, y)}
-    fig = make_figure(args, table, view, regions, style, selection_note(axes, selects))
+    draw = draw_2d if view[1] is not None else draw_1d
+    fig = make_figure(args, table, view, lambda fig, ax: draw(ax, view, regions, style),
+                      selection_note(axes, selects))
     save(fig, path, fmt, args.dpi)
     return path
 

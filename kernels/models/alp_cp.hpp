@@ -49,8 +49,12 @@ struct AlpCpModel : NoParticle, NoQuantities {
 
   BSCAN_HD static int offset(Lepton l) { return l == Lepton::e ? CPplus_ee : CPplus_mumu; }
 
+  // Only the C~ terms have the pole: without them there is none (with them and Gamma_a = 0 a bin
+  // around m_a^2 diverges, and is NaN, counted and reported by the run).
   BSCAN_HD static Pole pole(const PhysicsInputs&, const double* p) {
-    return {p[m_a] * p[m_a], p[m_a] * p[Gamma_a], true};
+    const bool tilde = p[CPplus_tilde_ee] != 0.0 || p[CPminus_tilde_ee] != 0.0 ||
+                       p[CPplus_tilde_mumu] != 0.0 || p[CPminus_tilde_mumu] != 0.0;
+    return {p[m_a] * p[m_a], p[m_a] * p[Gamma_a], tilde};
   }
 
   BSCAN_HD static WcShifts wc_shifts(const PhysicsInputs& in, const double* p, Lepton l) {

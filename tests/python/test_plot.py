@@ -47,6 +47,11 @@ benchmarks = [ { x = 1.2, y = 3.8e-10, color = "orange", label = "benchmark" } ]
 GREEN = np.array([0x4D, 0xAF, 0x4A]) / 255  # 1σ solution colour
 GREY = np.array([0.88, 0.88, 0.88])          # "0.8" at alpha 0.6 on white
 YELLOW = np.array([0xFF, 0xE1, 0x4D]) / 255  # 2σ solution colour
+VIRIDIS_LOW = np.array([0x44, 0x01, 0x54]) / 255   # an observable map's lowest value
+VIRIDIS_HIGH = np.array([0xFD, 0xE7, 0x25]) / 255  # and its highest
+WHITE = np.array([1.0, 1.0, 1.0])
+MAP_CONFIG = CONFIG[:CONFIG.index("[plot]")].replace('observables = ["RK[1.1,6.0]"]',
+                                                     'observables = ["RK[1.1,6.0]", "Gamma_a"]')
 
 
 def put_text(obj, name, value):
@@ -66,14 +71,28 @@ def put_flags(h5, dataset, flags, axes):
         ds.dims[i].attach_scale(h5[axis])
 
 
+def put_axes(h5, axes):
+    """Write {name: (values, units, long_name)} as dimension scales."""
+    for name, (values, units, long_name) in axes.items():
+        ds = h5.create_dataset(name, data=np.asarray(values, dtype=float))
+        ds.make_scale(name)
+        put_text(ds, "units", units)
+        put_text(ds, "long_name", long_name)
+
+
+def put_observable(h5, ident, values, units, long_name, axes):
+    """Write an observable on the grid with its labels and axes, as the C++ writer does."""
+    ds = h5.create_dataset(ident, data=values)
+    for key, value in (("units", units), ("long_name", long_name), ("bscan_id", ident)):
+        put_text(ds, key, value)
+    for i, axis in enumerate(axes):
+        ds.dims[i].attach_scale(h5[axis])
+
+
 def make_scan(path, axes, complete=True, config=CONFIG):
     """Write a fake scan over {name: (values, units, long_name)} with RK-like regions."""
     with h5py.File(path, "w") as h5:
-        for name, (values, units, long_name) in axes.items():
-            ds = h5.create_dataset(name, data=np.asarray(values, dtype=float))
-            ds.make_scale(name)
-            put_text(ds, "units", units)
-            put_text(ds, "long_name", long_name)
+        put_axes(h5, axes)
         grids = np.meshgrid(*[np.asarray(v[0]) for v in axes.values()], indexing="ij")
         m_a, coupling = grids[list(axes).index("m_a")], grids[list(axes).index("c_sb_plus")]
         pull = (np.log10(coupling) + 9.5) * 4 + (m_a - 1.5)
@@ -91,6 +110,24 @@ def make_scan(path, axes, complete=True, config=CONFIG):
         put_text(h5, "measurement_set", "paper-000")
         if complete:
             h5.attrs.create("bscan_complete", 1, dtype=np.int32)
+
+
+def make_map(path, holes=False, stored=True):
+    """Write a fake scan without flags over the test plane: RK 1 left of m_a = 1.75 and 2 right of
+    it (NaN above c_sb_plus = 1e-9 on the left with holes), Gamma_a = 1e3 c_sb_plus (3 decades);
+    neither with stored=False."""
+    axes = plane_axes()
+    with h5py.File(path, "w") as h5:
+        put_axes(h5, axes)
+        m_a, coupling = np.meshgrid(axes["m_a"][0], axes["c_sb_plus"][0], indexing="ij")
+        if stored:
+            rk = np.where(m_a > 1.75, 2.0, 1.0)
+            if holes:
+                rk[(m_a < 1.75) & (coupling > 1e-9)] = np.nan
+            put_observable(h5, "Gamma_a", 1e3 * coupling, "GeV", r"\Gamma_a", list(axes))
+            put_observable(h5, "RK[1.1,6.0]", rk, "1", "R_K^{[1.1,6.0]}", list(axes))
+        put_text(h5, "bscan_config", MAP_CONFIG)
+        h5.attrs.create("bscan_complete", 1, dtype=np.int32)
 
 
 def plane_axes():
@@ -226,6 +263,59 @@ def test_select(c, tmp):
                 os.path.join(tmp, "band.png"))
 
 
+def test_observable_map(c, tmp):
+    """A file without flags draws its config's first observable as a colour map (Gamma_a comes
+    first in the file); NaN cells stay blank."""
+    from matplotlib.image import imread
+    full, holes = os.path.join(tmp, "map.h5"), os.path.join(tmp, "holes.h5")
+    make_map(full)
+    make_map(holes, holes=True)
+    images = [imread(png) for png in (c.expect_ok(full), c.expect_ok(holes)) if os.path.isfile(png)]
+    if len(images) == 2:
+        low = colour_fraction(images[0], VIRIDIS_LOW)
+        high = colour_fraction(images[0], VIRIDIS_HIGH)
+        c.check(low > 0.1 and high > 0.1,
+                f"RK = 1 and RK = 2 cells not drawn apart (low {low:.3f}, high {high:.3f})")
+        white = [colour_fraction(image, WHITE) for image in images]
+        c.check(white[1] > white[0] + 0.03, f"NaN cells not left blank (white {white})")
+    c.expect_ok(full, "--observable", "Gamma_a", "-o", os.path.join(tmp, "log.png"))
+
+
+def test_observable_line(c, tmp):
+    """With one axis left by --select, the observable is drawn as a line, not as a colour map."""
+    from matplotlib.image import imread
+    scan = os.path.join(tmp, "map.h5")
+    make_map(scan, holes=True)
+    png = c.expect_ok(scan, "--observable", "Gamma_a", "--select", "m_a=5")
+    if os.path.isfile(png):
+        image = imread(png)
+        c.check(colour_fraction(image, VIRIDIS_LOW) + colour_fraction(image, VIRIDIS_HIGH) == 0,
+                "colour map drawn for a 1-D selection")
+        rows, cols = image.shape[0] // 10, image.shape[1] // 10
+        centre = image[4 * rows:6 * rows, 4 * cols:6 * cols]  # the log-log diagonal crosses it
+        c.check(colour_fraction(centre, WHITE) > 0.9 and np.min(centre[..., :3]) < 0.3,
+                "no line on a white background at the centre of the 1-D plot")
+    c.expect_ok(scan, "--select", "c_sb_plus=29", "-o", os.path.join(tmp, "holes.png"))
+
+
+def test_observable_errors(c, tmp):
+    """--observable names a stored observable and excludes the region options; a file with neither
+    flags nor observables has nothing to plot."""
+    scan = os.path.join(tmp, "scan.h5")
+    make_scan(scan, plane_axes())
+    out = os.path.join(tmp, "err.png")
+    rc, _, err = c.run(scan, "-o", out, "--observable", "BR_Kmumu")
+    c.check(rc == 2 and "'BR_Kmumu'" in err and "RK[1.1,6.0]" in err and "pull_RK" not in err,
+            f"unknown --observable: exit {rc}, stderr {err!r}")
+    c.expect_error(["--observable", "--solutions"], scan, "-o", out, "--observable",
+                   "RK[1.1,6.0]", "--solutions", "RK")
+    empty = os.path.join(tmp, "empty.h5")
+    make_map(empty, stored=False)
+    c.expect_error(["no flags", "nothing to plot"], empty, "-o", out)
+    c.check(not os.path.exists(out), "an error left an output file")
+    c.expect_ok(scan, "--observable", "RK[1.1,6.0]", "-o", os.path.join(tmp, "rk.png"))
+
+
 def check_benchmark_placement(c):
     """Benchmark coordinates follow their axes when the plotted axes are swapped or changed."""
     sys.dont_write_bytecode = True  # no __pycache__ beside the script in the source tree
@@ -256,7 +346,8 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 1
     checker = Checker(os.path.abspath(argv[1]))
-    tests = [test_png, test_pdf, test_errors, test_select, test_bound_solution]
+    tests = [test_png, test_pdf, test_errors, test_select, test_bound_solution,
+             test_observable_map, test_observable_line, test_observable_errors]
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(len(tests)) as pool:
         dirs = [os.path.join(tmp, test.__name__) for test in tests]
         for directory in dirs:
