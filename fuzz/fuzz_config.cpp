@@ -1,6 +1,8 @@
-// Fuzz target: a scan config's text through parsing, the model checks and the plan (no scan).
+// Fuzz target: a scan config's text through parsing, the model checks, the plan and the names of
+// its output datasets, as `bscan validate` (no scan).
 #include "fuzz/fuzz_support.hpp"
 #include "host/config/scan_config.hpp"
+#include "host/output/hdf5_sink.hpp"
 #include "host/plan/scan_plan.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -12,6 +14,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (bscan::AxisConfig& a : c.axes)
       if (a.values.size() > 3)
         a.values = {a.values.front(), a.values[a.values.size() / 2], a.values.back()};
-    bscan::build_plan(c, bscan::fuzz::physics());
+    bscan::Hdf5Sink::check_names(bscan::build_plan(c, bscan::fuzz::physics()), "fuzz.toml");
   });
 }

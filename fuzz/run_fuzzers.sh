@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every fuzz target for SECONDS from the seed corpus (fuzz/seed_corpus.py) plus what earlier
-# runs found (BUILD/corpus). Usage: run_fuzzers.sh BUILD_DIR SECONDS [libFuzzer options]
+# Runs every fuzz target (or those in $FUZZ_TARGETS: config observable measurement_set) for
+# SECONDS from the seed corpus (fuzz/seed_corpus.py) plus what earlier runs found (BUILD/corpus).
+# Usage: run_fuzzers.sh BUILD_DIR SECONDS [libFuzzer options]
 # A crash leaves its input in BUILD/crashes/ and fails the run.
 set -euo pipefail
 build=$1 seconds=$2
@@ -11,7 +12,7 @@ rm -rf "$seeds"
 "${PYTHON:-python3}" "$here/seed_corpus.py" "$seeds"
 mkdir -p "$build/crashes"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
-for kind in config observable measurement_set; do
+for kind in ${FUZZ_TARGETS:-config observable measurement_set}; do
   mkdir -p "$build/corpus/$kind"
   echo "fuzz_$kind: ${seconds} s"
   log=$build/fuzz_$kind.log

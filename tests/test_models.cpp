@@ -195,6 +195,14 @@ TEST(AlpModel, PhotonLoopFunction) {
     EXPECT_NEAR(b.im, r[2], 6e-4) << "m_a = " << r[0];
   }
   EXPECT_NEAR(AlpModel::loop_B1(1e6).re, -1.0 / 3e6, 1e-9);  // tau -> infinity: -1/(3 tau)
+  // tau -> 0 (a heavy ALP, m_a = 1e6 GeV gives tau = 1e-18 for the electron): B1 = 1 - tau (pi/2 +
+  // i L)^2 with L = ln(4/tau)/2 + O(tau), finite (it was infinite below tau ~ 1e-16).
+  for (const double tau : {1e-8, 1e-12, 1e-18, 1e-30, 1e-300}) {
+    const double L = 0.5 * std::log(4.0 / tau), pi = 3.14159265358979323846;
+    const cplx b = AlpModel::loop_B1(tau);
+    EXPECT_NEAR(b.re, 1.0 - tau * (pi * pi / 4.0 - L * L), 1e-15) << "tau = " << tau;
+    EXPECT_NEAR(b.im / (-pi * L * tau), 1.0, 1e-7) << "tau = " << tau;
+  }
 }
 
 }  // namespace

@@ -60,8 +60,8 @@ std::string point(const PointOptions& opt) {
   for (std::size_t i = 0; i < ids.size(); ++i)
     if (std::isnan(out[i]))
       spdlog::warn(
-          "'{}' is NaN at this point: not defined there (0/0, e.g. a branching ratio of "
-          "a particle without any open decay, or a pole of zero width inside a bin)",
+          "'{}' is NaN at this point: not defined there (0/0, or outside the range of "
+          "its formula; docs/robustness.md lists the cases)",
           ids[i]);
 
   if (opt.json) {

@@ -47,7 +47,7 @@ void catch_stop_signals(RunOptions& opt) {
   if (Communicator::world().parallel()) return;
   struct sigaction sa {};
   sa.sa_handler = on_stop_signal;
-  sa.sa_flags = SA_RESETHAND;
+  sa.sa_flags = SA_RESETHAND | SA_RESTART;  // system calls in progress go on
   sigemptyset(&sa.sa_mask);
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
   opt.stop = [] { return static_cast<int>(stop_signal); };

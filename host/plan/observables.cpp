@@ -75,8 +75,10 @@ std::string expand(std::string pattern, const ModelInfo& model) {
       {"{L}", "(ee|mumu)"},
       {"{F}", "(" + decays + ")"},
       {"{X}", regex_escape(model.symbol)},
-      {"{N}", R"(([+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?))"},
-      {"{Q}", R"(([+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|q2))"},
+      // Numbers with one way to match each digit (no backtracking over the split of a digit
+      // run: 600 digits took 20 s, found by fuzz_observable).
+      {"{N}", R"(([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?))"},
+      {"{Q}", R"(([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|q2))"},
       {"{S}", R"((\{smear\})?)"}};
   for (const auto& [key, value] : sub)
     for (std::size_t at; (at = pattern.find(key)) != std::string::npos;)
@@ -402,6 +404,11 @@ Q2Range kinematic_range(Channel channel, Lepton l, const PhysicsInputs& in) {
 
 ObservableSpec parse_observable(const std::string& id, const ModelInfo& model,
                                 const SmearingResolutions& res, const PhysicsInputs& in) {
+  // std::regex recurses per character: a long enough id would overflow the stack.
+  constexpr std::size_t kMaxIdLength = 200;
+  if (id.size() > kMaxIdLength)
+    throw InputError(fmt::format("observable '{}...': an id has at most {} characters, this one {}",
+                                 id.substr(0, 40), kMaxIdLength, id.size()));
   std::smatch m;
   for (const ObservableKind& k : kKinds) {
     if (k.particle) continue;

@@ -81,8 +81,10 @@ struct AlpModel {
     if (tau >= 1.0) {
       f = {std::asin(1.0 / std::sqrt(tau)), 0.0};
     } else {
+      // ln((1+s)/(1-s)) with 1-s = tau/(1+s): no cancellation for tau -> 0 (a heavy ALP; 1-s
+      // was 0 below tau ~ 1e-16 and B1 infinite).
       const double s = std::sqrt(1.0 - tau);
-      f = {kPi / 2.0, 0.5 * std::log((1.0 + s) / (1.0 - s))};
+      f = {kPi / 2.0, std::log1p(s) - 0.5 * std::log(tau)};
     }
     return cplx{1.0, 0.0} - tau * (f * f);
   }
