@@ -115,19 +115,13 @@ double q2_at(const std::string& id, const std::string& s, Channel channel,
   return q2;
 }
 
-Bin make_bin(const std::string& id, double lo, double hi, bool smear, Lepton l,
-             const SmearingResolutions& res) {
-  if (!(lo >= 0.0) || !(hi > lo))
-    throw InputError(fmt::format("observable '{}': the bin needs 0 <= q2_min < q2_max", id));
-  return {lo, hi, smear ? (l == Lepton::e ? res.r_e : res.r_mu) : 0.0};
-}
-
 // A bin of the channel's q2 with the pair l: ordered, and overlapping the kinematic range.
 Bin q2_bin(const std::string& id, Channel channel, double lo, double hi, bool smear, Lepton l,
            const SmearingResolutions& res, const PhysicsInputs& in) {
-  const Bin b = make_bin(id, lo, hi, smear, l, res);
+  if (!(lo >= 0.0) || !(hi > lo))
+    throw InputError(fmt::format("observable '{}': the bin needs 0 <= q2_min < q2_max", id));
   check_in_range(id, channel, l, lo, hi, in);
-  return b;
+  return {lo, hi, smear ? (l == Lepton::e ? res.r_e : res.r_mu) : 0.0};
 }
 
 RateTerm binned(Channel c, Lepton l, Bin b) { return {c, l, TermKind::binned, b, 0.0}; }
