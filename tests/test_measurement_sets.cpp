@@ -5,15 +5,14 @@
 
 #include <fstream>
 
+#include "host/config/measurement_set.hpp"
 #include "host/errors.hpp"
-#include "host/plan/constraints.hpp"
 #include "test_support.hpp"
 
 namespace bscan {
 namespace {
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 
 // A measurement-set file with `body` (constraints of type min on parameter m_a).
 void write_set(const fs::path& file, const std::string& name, const std::string& body) {
@@ -26,9 +25,9 @@ std::string entry(const std::string& name, double min) {
          std::to_string(min) + "\nsource = \"s\"\n";
 }
 
-std::vector<std::string> names(const json& set) {
+std::vector<std::string> names(const MeasurementSet& set) {
   std::vector<std::string> out;
-  for (const json& c : set.at("constraint")) out.push_back(c.at("name"));
+  for (const MeasurementEntry& e : set.entries) out.push_back(e.name);
   return out;
 }
 
@@ -40,15 +39,15 @@ class MeasurementSets : public ::testing::Test {
 };
 
 TEST_F(MeasurementSets, Lhcb2022ResolvesToTheWrittenOutSet) {
-  const json composed = load_measurement_set(measurement_file("lhcb-2022", "."));
-  const json expanded =
+  const MeasurementSet composed = load_measurement_set(measurement_file("lhcb-2022", "."));
+  const MeasurementSet expanded =
       load_measurement_set(test::source_dir() / "tests/data/lhcb-2022-expanded.toml");
-  EXPECT_EQ(composed.at("name"), "lhcb-2022");
-  EXPECT_FALSE(composed.contains("extends"));
-  EXPECT_EQ(composed.at("theory_errors"), expanded.at("theory_errors"));
+  EXPECT_EQ(composed.name, "lhcb-2022");
+  EXPECT_EQ(composed.theory_errors, expanded.theory_errors);
+  EXPECT_EQ(composed.chi2_groups, expanded.chi2_groups);
   ASSERT_EQ(names(composed), names(expanded));
-  for (std::size_t i = 0; i < composed["constraint"].size(); ++i)
-    EXPECT_EQ(composed["constraint"][i], expanded["constraint"][i]) << names(composed)[i];
+  for (std::size_t i = 0; i < composed.entries.size(); ++i)
+    EXPECT_EQ(composed.entries[i], expanded.entries[i]) << names(composed)[i];
 }
 
 TEST_F(MeasurementSets, ChildReplacesInsertsAndRemoves) {
@@ -57,11 +56,11 @@ TEST_F(MeasurementSets, ChildReplacesInsertsAndRemoves) {
   write_set(dir_ / "child.toml", "child",
             "extends = \"parent.toml\"\nremove = [\"C\"]\n[theory_errors]\nb = 0.5\n" +
                 entry("X", 9) + entry("B", 20) + entry("Y", 8));
-  const json set = load_measurement_set(dir_ / "child.toml");
+  const MeasurementSet set = load_measurement_set(dir_ / "child.toml");
   EXPECT_EQ(names(set), (std::vector<std::string>{"A", "X", "B", "Y"}));
-  EXPECT_EQ(set["constraint"][2]["min"].get<double>(), 20.0);
-  EXPECT_EQ(set["theory_errors"]["a"].get<double>(), 0.1);
-  EXPECT_EQ(set["theory_errors"]["b"].get<double>(), 0.5);
+  EXPECT_EQ(std::get<Threshold>(set.entries[2].data).threshold, 20.0);
+  EXPECT_EQ(set.theory_errors.at("a"), 0.1);
+  EXPECT_EQ(set.theory_errors.at("b"), 0.5);
 }
 
 TEST_F(MeasurementSets, BadCompositionsNameTheProblem) {

@@ -96,6 +96,15 @@ class ThrustScan {
     n_words_ = pb.flag_words();
     bit_allowed_ = pb.bit_allowed_2s;
     chi2_ = pb.chi2;
+    const GaussianPlan& gp = pb.gaussian;
+    gauss_op_ = Vec<int>(gp.op.begin(), gp.op.end());
+    gauss_members_ = Vec<int>(gp.members.begin(), gp.members.end());
+    gauss_scale_ = Vec<double>(gp.scale.begin(), gp.scale.end());
+    gauss_value_ = Vec<double>(gp.value.begin(), gp.value.end());
+    gauss_chol_ = Vec<double>(gp.chol.begin(), gp.chol.end());
+    gauss_blocks_ = Vec<GaussianBlock>(gp.blocks.begin(), gp.blocks.end());
+    chi2_.terms = {raw(gauss_op_),      raw(gauss_scale_),  raw(gauss_value_),
+                   raw(gauss_members_), raw(gauss_blocks_), raw(gauss_chol_)};
     scope_ = pb.pole_scope;
     pole_keys_ = pb.pole_keys;
     total_ = pb.total_points();
@@ -235,6 +244,9 @@ class ThrustScan {
   Vec<double> out_;        // device memory only
   double* dst_ = nullptr;  // where this evaluation's observables go
   Vec<ConstraintOp> cons_;
+  Vec<int> gauss_op_, gauss_members_;  // the plan's Gaussian terms (chi2_.terms points here)
+  Vec<double> gauss_scale_, gauss_value_, gauss_chol_;
+  Vec<GaussianBlock> gauss_blocks_;
   Vec<float> pulls_;
   Vec<std::uint32_t> flags_;
   PoleTableScope scope_ = PoleTableScope::none;

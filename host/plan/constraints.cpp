@@ -1,30 +1,25 @@
 #include "host/plan/constraints.hpp"
 
 #include <fmt/format.h>
+#include <gsl/gsl_cdf.h>
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
-#include "host/config/presets.hpp"
-#include "host/config/toml_json.hpp"
 #include "host/errors.hpp"
+#include "host/plan/likelihood.hpp"
 #include "host/plan/sm_predictions.hpp"
-#include "schema_text.hpp"
 
 namespace bscan {
 namespace {
 
-using nlohmann::json;
-
 struct Planned {
   ConstraintOp op;
-  std::string name, role, label;
-  double theory_rel = 0.0;
-  std::string sm_id;  // observable whose SM value scales the theory error
+  const MeasurementEntry* entry;
+  std::string label;
+  double theory_rel = 0.0;  // flat theory error relative to the SM value of the observable
 };
 
 // Constraint observables follow the config: {smear} on binned ids, paper 000's g-2 form. The
@@ -49,100 +44,12 @@ void check_names(const std::vector<std::string>& names, const std::set<std::stri
                       key, i, set, names[i]));
 }
 
-json read_set(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in)
-    throw InputError(
-        fmt::format("measurement set '{}' cannot be read (missing or not readable; "
-                    "sets live in {})",
-                    file.string(), (data_dir() / "measurements").string()));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  json doc = toml_to_json(parse_toml(ss.str(), file.string()));
-  validate_json(doc, kMeasurementSetSchema, file.string());
-  return doc;
-}
-
-// `child` on top of its parent: theory errors and chi2 groups merged (the child's win), constraints
-// replaced in place by name, new ones before the next entry the child shares with the parent,
-// `remove`d ones dropped.
-json merge_sets(const json& parent, const json& child, const std::string& where) {
-  json out = child;
-  out.erase("extends");
-  out.erase("remove");
-  json groups = parent.value("theory_errors", json::object());
-  const json own_groups = child.value("theory_errors", json::object());
-  for (const auto& [g, v] : own_groups.items()) groups[g] = v;
-  if (!groups.empty()) out["theory_errors"] = groups;
-  json chi2 = parent.value("chi2_groups", json::object());
-  const json own_chi2 = child.value("chi2_groups", json::object());
-  for (const auto& [g, v] : own_chi2.items()) chi2[g] = v;
-  if (!chi2.empty()) out["chi2_groups"] = chi2;
-  std::vector<json> merged;
-  for (const json& c : parent.value("constraint", json::array())) merged.push_back(c);
-  auto find = [&](const std::string& name) {
-    return std::find_if(merged.begin(), merged.end(),
-                        [&](const json& c) { return c.at("name") == name; });
-  };
-  for (const json& name : child.value("remove", json::array())) {
-    const auto it = find(name.get<std::string>());
-    if (it == merged.end())
-      throw InputError(fmt::format("{}: key 'remove': the parent set has no constraint '{}'", where,
-                                   name.get<std::string>()));
-    merged.erase(it);
-  }
-  std::vector<json> pending;
-  for (const json& c : child.value("constraint", json::array())) {
-    const auto it = find(c.at("name").get<std::string>());
-    if (it == merged.end()) {
-      pending.push_back(c);
-      continue;
-    }
-    *it = c;
-    const std::size_t at = static_cast<std::size_t>(it - merged.begin());
-    merged.insert(merged.begin() + static_cast<std::ptrdiff_t>(at), pending.begin(), pending.end());
-    pending.clear();
-  }
-  for (const json& c : pending) merged.push_back(c);
-  out["constraint"] = json(merged);
-  return out;
-}
-
-json load_set(const std::filesystem::path& file, std::vector<std::filesystem::path>& chain) {
-  const std::filesystem::path canonical = std::filesystem::weakly_canonical(file);
-  if (std::find(chain.begin(), chain.end(), canonical) != chain.end())
-    throw InputError(fmt::format("measurement set '{}': 'extends' loops back to itself",
-                                 chain.front().string()));
-  chain.push_back(canonical);
-  json doc = read_set(file);
-  if (!doc.contains("extends")) {
-    if (doc.contains("remove"))
-      throw InputError(fmt::format("{}: key 'remove' needs 'extends'", file.string()));
-    return doc;
-  }
-  const json parent =
-      load_set(measurement_file(doc["extends"].get<std::string>(), file.parent_path()), chain);
-  return merge_sets(parent, doc, file.string());
-}
-
 // The numbers of one entry, its observables resolved against the model (throws InputError when
 // the model cannot evaluate one).
-Planned plan_entry(const json& c, ScanPlan& pb, const ConstraintOptions& opt,
+Planned plan_entry(const MeasurementEntry& e, ScanPlan& pb, const ConstraintOptions& opt,
                    const SmearingResolutions& res) {
-  Planned p{{},
-            c.at("name").get<std::string>(),
-            c.at("role").get<std::string>(),
-            c.value("source", std::string()),
-            0.0,
-            {}};
-  const std::string type = c.at("type");
-  std::vector<std::string> ids;
-  if (type == "upper_limit")
-    for (const json& o : c.at("observables")) ids.push_back(o);
-  else if (type == "excluded_region")
-    for (const auto& [k, v] : c.at("region").items()) ids.push_back(k);
-  else
-    ids.push_back(c.at("observable"));
+  Planned p{{}, &e, e.source, 0.0};
+  const std::vector<std::string> ids = e.observables();
   if (ids.size() > static_cast<std::size_t>(kMaxConstraintOps))
     throw InputError(fmt::format("more than {} observables", kMaxConstraintOps));
   std::vector<ObservableSpec> specs;
@@ -154,51 +61,58 @@ Planned plan_entry(const json& c, ScanPlan& pb, const ConstraintOptions& opt,
     op.ops[k] = static_cast<int>(pb.observables.size());
     pb.observables.push_back(specs[k]);
   }
-  if (type == "measurement") {
+  if (const auto* m = std::get_if<Measurement>(&e.data)) {
     op.kind = ConstraintKind::measurement;
-    op.value = c.at("value");
+    op.value = m->measured.value;
     double plus2 = 0.0, minus2 = 0.0;
-    for (const json& e : c.at("errors")) {
-      plus2 += e[0].get<double>() * e[0].get<double>();
-      minus2 += e[1].get<double>() * e[1].get<double>();
+    for (const ErrorPair& err : m->measured.errors) {
+      plus2 += err.plus * err.plus;
+      minus2 += err.minus * err.minus;
     }
     op.err_plus = std::sqrt(plus2);
     op.err_minus = std::sqrt(minus2);
-    if (c.contains("prediction_scale")) {
-      const json& s = c["prediction_scale"];
-      op.scale = s.at("value");
-      op.scale_plus = s.at("plus");
-      op.scale_minus = s.at("minus");
+    if (m->scale) {
+      op.scale = m->scale->value;
+      op.scale_plus = m->scale->plus;
+      op.scale_minus = m->scale->minus;
     }
-    if (c.contains("theory_error")) p.sm_id = specs[0].id;
-  } else if (type == "upper_limit") {
+  } else if (std::holds_alternative<CorrelatedMeasurement>(e.data)) {
+    op.kind = ConstraintKind::measurement;
+  } else if (const auto* u = std::get_if<UpperLimit>(&e.data)) {
     op.kind = ConstraintKind::upper_limit;
-    op.sigma_level = c.at("sigma_level");
-    for (std::size_t k = 0; k < specs.size(); ++k) op.lo[k] = c.at("limits")[k];
-  } else if (type == "min" || type == "max") {
-    op.kind = type == "min" ? ConstraintKind::at_least : ConstraintKind::at_most;
-    op.lo[0] = c.at(type);
-    if (auto t = opt.thresholds.find(p.name); t != opt.thresholds.end()) op.lo[0] = t->second;
+    op.sigma_level = u->sigma_level;
+    for (std::size_t k = 0; k < specs.size(); ++k) op.lo[k] = u->limits[k];
+  } else if (const auto* t = std::get_if<Threshold>(&e.data)) {
+    op.kind = t->at_least ? ConstraintKind::at_least : ConstraintKind::at_most;
+    op.lo[0] = t->threshold;
+    if (auto th = opt.thresholds.find(e.name); th != opt.thresholds.end()) op.lo[0] = th->second;
   } else {
     op.kind = ConstraintKind::excluded_region;
-    int k = 0;
-    for (const auto& [name, range] : c.at("region").items()) {
-      op.lo[k] = range[0];
-      op.hi[k++] = range[1];
+    const auto& region = std::get<ExcludedRegion>(e.data).region;
+    for (std::size_t k = 0; k < region.size(); ++k) {
+      op.lo[k] = region[k].second.first;
+      op.hi[k] = region[k].second.second;
     }
   }
-  op.bound = p.role != "anomaly";
+  op.bound = e.role != Role::anomaly;
   return p;
+}
+
+const std::optional<std::string>& theory_group(const MeasurementEntry& e) {
+  static const std::optional<std::string> none;
+  if (const auto* m = std::get_if<Measurement>(&e.data)) return m->theory_error;
+  if (const auto* m = std::get_if<CorrelatedMeasurement>(&e.data)) return m->theory_error;
+  return none;
 }
 
 // Relative theory errors are relative to the SM prediction (paper 000 App. B: the error of the SM
 // part only), evaluated once with the `wet` model at zero shifts.
-void apply_theory_errors(std::vector<Planned>& planned, const PhysicsData& physics) {
+void apply_theory_errors(std::vector<Planned>& planned, const ScanPlan& pb) {
   std::vector<std::string> ids;
   for (const Planned& p : planned)
-    if (p.theory_rel > 0.0) ids.push_back(p.sm_id);
+    if (p.theory_rel > 0.0) ids.push_back(pb.observables[p.op.ops[0]].id);
   if (ids.empty()) return;
-  const std::vector<double> sm = sm_predictions(physics, ids, nullptr);
+  const std::vector<double> sm = sm_predictions(*pb.physics, ids, nullptr);
   std::size_t k = 0;
   for (Planned& p : planned)
     if (p.theory_rel > 0.0) p.op.th_plus = p.op.th_minus = p.theory_rel * std::fabs(sm[k++]);
@@ -212,84 +126,145 @@ void assign_bits(std::vector<Planned>& planned, ScanPlan& pb) {
     return static_cast<int>(pb.flag_names.size() - 1);
   };
   for (Planned& p : planned)
-    if (p.role == "anomaly") {
-      p.op.bit_1s = add("solves_" + p.name + "_1s");
-      p.op.bit_2s = add("solves_" + p.name + "_2s");
+    if (p.entry->role == Role::anomaly) {
+      p.op.bit_1s = add("solves_" + p.entry->name + "_1s");
+      p.op.bit_2s = add("solves_" + p.entry->name + "_2s");
     }
   pb.bit_allowed_2s = add("allowed_2s");
   for (std::size_t g = 0; g < pb.chi2_groups.size(); ++g)
     pb.chi2.bit_improves_2s[g] = add("improves_" + pb.chi2_groups[g] + "_2s");
   for (Planned& p : planned)
-    if (p.role == "validity") p.op.bit_1s = add(p.name);
+    if (p.entry->role == Role::validity) p.op.bit_1s = add(p.entry->name);
   for (Planned& p : planned)
-    if (p.role == "bound") {
-      p.op.bit_1s = add(p.name + "_1s");
-      p.op.bit_2s = add(p.name + "_2s");
+    if (p.entry->role == Role::bound) {
+      p.op.bit_1s = add(p.entry->name + "_1s");
+      p.op.bit_2s = add(p.entry->name + "_2s");
     }
 }
 
 // The set's chi2 groups over the planned measurements (entries the scan leaves out drop out of
-// their groups): group bits on the ops, the SM's chi2 per group, the pull rows chi2_G and
-// delta_chi2_G after the pulls and the flags improves_G_2s.
-void plan_chi2_groups(const json& doc, std::vector<Planned>& planned, ScanPlan& pb,
-                      const std::string& file) {
-  if (!doc.contains("chi2_groups")) return;
+// their groups): group bits on the ops and the group names.
+void assign_groups(const MeasurementSet& set, std::vector<Planned>& planned, ScanPlan& pb) {
   std::map<std::string, std::size_t> by_name;
-  for (std::size_t k = 0; k < planned.size(); ++k) by_name[planned[k].name] = k;
-  std::set<std::string> known;
-  for (const json& c : doc.at("constraint")) known.insert(c.at("name").get<std::string>());
-  std::vector<std::size_t> members;  // planned entries in some group, in order
+  for (std::size_t k = 0; k < planned.size(); ++k) by_name[planned[k].entry->name] = k;
   int g = 0;
-  for (const auto& [group, names] : doc["chi2_groups"].items()) {
-    for (const json& n : names) {
-      const std::string name = n.get<std::string>();
-      if (!known.count(name))
-        throw InputError(
-            fmt::format("{}: key 'chi2_groups.{}': no constraint '{}'", file, group, name));
-      const auto it = by_name.find(name);
-      if (it == by_name.end()) continue;  // skipped by the config or the model
-      Planned& p = planned[it->second];
-      if (p.op.kind != ConstraintKind::measurement)
-        throw InputError(
-            fmt::format("{}: key 'chi2_groups.{}': '{}' is no measurement (only pulls add to chi2)",
-                        file, group, name));
-      if (p.op.groups == 0u) members.push_back(it->second);
-      p.op.groups |= 1u << g;
-    }
+  for (const auto& [group, names] : set.chi2_groups) {
+    for (const std::string& name : names)
+      if (const auto it = by_name.find(name); it != by_name.end())
+        planned[it->second].op.groups |= 1u << g;
     pb.chi2_groups.push_back(group);
     ++g;
   }
-  // The SM's chi2: every member's pull at its SM prediction.
-  std::vector<std::string> ids;
-  for (const std::size_t k : members) ids.push_back(pb.observables[planned[k].op.ops[0]].id);
-  const std::vector<double> sm = sm_predictions(*pb.physics, ids, pb.model);
   pb.chi2.n = g;
+}
+
+// Sided plans: the SM's chi2 per group, every member's pull at its SM prediction.
+void sided_sm_chi2(const std::vector<Planned>& planned, ScanPlan& pb) {
+  std::vector<const ConstraintOp*> members;
+  std::vector<std::string> ids;
+  for (const Planned& p : planned)
+    if (p.op.groups != 0u) {
+      members.push_back(&p.op);
+      ids.push_back(pb.observables[p.op.ops[0]].id);
+    }
+  const std::vector<double> sm = sm_predictions(*pb.physics, ids, pb.model);
   for (std::size_t m = 0; m < members.size(); ++m) {
-    const ConstraintOp& op = planned[members[m]].op;
-    const double pull = measurement_pull(op, sm[m]);
+    const double pull = measurement_pull(*members[m], sm[m]);
     if (std::isnan(pull)) continue;
-    for (int j = 0; j < g; ++j)
-      if (op.groups >> j & 1u) pb.chi2.sm[j] += pull * pull;
+    for (int j = 0; j < pb.chi2.n; ++j)
+      if (members[m]->groups >> j & 1u) pb.chi2.sm[j] += pull * pull;
+  }
+}
+
+// chi2 of n Gaussian components passes at 1 (2) sigma below the quantile of probability
+// erf(1/sqrt2) (erf(2/sqrt2)) of a chi2 with n degrees of freedom; 1 and 4 for n = 1.
+double chi2_quantile(int n, double sigmas) {
+  if (n == 1) return sigmas * sigmas;
+  return gsl_cdf_chisq_Pinv(std::erf(sigmas / std::sqrt(2.0)), n);
+}
+
+// Gaussian plans: one component per measured observable, the covariance C = C_exp + C_th (flat
+// theory errors: relative to the SM value, uncorrelated), one block per entry and per group, and
+// the SM's chi2 per group.
+void plan_gaussian(const MeasurementSet& set, std::vector<Planned>& planned, ScanPlan& pb,
+                   const std::map<std::string, double>& groups) {
+  GaussianPlan& gp = pb.gaussian;
+  std::vector<std::vector<int>> comps(planned.size());
+  std::vector<double> sigma, th_rel;
+  std::vector<std::size_t> entry_of;  // component -> entry whose block holds the exp correlation
+  for (std::size_t k = 0; k < planned.size(); ++k) {
+    const Planned& p = planned[k];
+    if (!p.entry->measures()) continue;
+    const auto& th = theory_group(*p.entry);
+    const double rel = th ? groups.at(*th) : 0.0;
+    const auto add = [&](int op, double scale, double value, double s) {
+      comps[k].push_back(gp.components());
+      gp.op.push_back(op);
+      gp.scale.push_back(scale);
+      gp.value.push_back(value);
+      sigma.push_back(s);
+      th_rel.push_back(rel);
+      entry_of.push_back(k);
+    };
+    if (const auto* m = std::get_if<Measurement>(&p.entry->data)) {
+      const Moments mom = measured_moments(m->measured);
+      const double scale = m->scale ? m->scale->value : 1.0;
+      add(p.op.ops[0], scale, mom.mean, std::sqrt(mom.variance));
+    } else {
+      const auto& c = std::get<CorrelatedMeasurement>(p.entry->data);
+      for (std::size_t i = 0; i < c.values.size(); ++i)
+        add(p.op.ops[i], 1.0, c.values[i].value, correlated_sigma(c.values[i]));
+    }
+  }
+  const int n = gp.components();
+  std::vector<std::string> ids;
+  for (int i = 0; i < n; ++i) ids.push_back(pb.observables[gp.op[i]].id);
+  const std::vector<double> sm = sm_predictions(*pb.physics, ids, pb.model);
+  gp.covariance = Eigen::MatrixXd::Zero(n, n);
+  for (int i = 0; i < n; ++i) {
+    const Planned& p = planned[entry_of[i]];
+    const auto* c = std::get_if<CorrelatedMeasurement>(&p.entry->data);
+    for (int j = 0; j < n; ++j) {
+      if (entry_of[j] != entry_of[i]) continue;
+      const std::size_t a = static_cast<std::size_t>(i - comps[entry_of[i]][0]);
+      const std::size_t b = static_cast<std::size_t>(j - comps[entry_of[i]][0]);
+      const double rho = c != nullptr ? c->correlation[a * c->values.size() + b] : 1.0;
+      gp.covariance(i, j) = rho * sigma[i] * sigma[j];
+    }
+    const auto* m = std::get_if<Measurement>(&p.entry->data);
+    const double scale_sigma = m != nullptr && m->scale
+                                   ? std::sqrt(m->scale->plus * m->scale->minus) * std::fabs(sm[i])
+                                   : 0.0;
+    const double th = th_rel[i] * std::fabs(sm[i]);
+    gp.covariance(i, i) += th * th + scale_sigma * scale_sigma;
+  }
+  if (set.theory == TheoryMode::covariance)
+    throw InputError(
+        fmt::format("{}: theory = \"covariance\" is not available yet", set.file.string()));
+  for (std::size_t k = 0; k < planned.size(); ++k) {
+    if (comps[k].empty()) continue;
+    ConstraintOp& op = planned[k].op;
+    op.block = gp.add_block(
+        comps[k], fmt::format("{}: constraint '{}'", set.file.string(), planned[k].entry->name));
+    const int size = static_cast<int>(comps[k].size());
+    op.lo[0] = chi2_quantile(size, 1.0);
+    op.hi[0] = chi2_quantile(size, 2.0);
+  }
+  std::vector<double> sm_obs(pb.observables.size(), NAN);
+  for (int i = 0; i < n; ++i) sm_obs[gp.op[i]] = sm[i];
+  pb.chi2.gaussian = true;
+  for (int g = 0; g < pb.chi2.n; ++g) {
+    std::vector<int> members;
+    for (std::size_t k = 0; k < planned.size(); ++k)
+      if (planned[k].op.groups >> g & 1u)
+        members.insert(members.end(), comps[k].begin(), comps[k].end());
+    pb.chi2.block[g] = gp.add_block(
+        members, fmt::format("{}: key 'chi2_groups.{}'", set.file.string(), pb.chi2_groups[g]));
+    pb.chi2.sm[g] = gp.chi2_at(pb.chi2.block[g], sm_obs).chi2;
   }
 }
 
 }  // namespace
-
-json load_measurement_set(const std::filesystem::path& file) {
-  std::vector<std::filesystem::path> chain;
-  json doc = load_set(file, chain);
-  std::set<std::string> names;
-  for (const json& c : doc.at("constraint"))
-    if (!names.insert(c.at("name").get<std::string>()).second)
-      throw InputError(fmt::format("{}: constraint '{}' appears twice", file.string(),
-                                   c.at("name").get<std::string>()));
-  return doc;
-}
-
-std::filesystem::path measurement_file(const std::string& name_or_path,
-                                       const std::filesystem::path& relative_to) {
-  return data_file(name_or_path, "measurements", relative_to);
-}
 
 void plan_constraints(ScanPlan& pb, const ConstraintOptions& opt,
                       const std::filesystem::path& relative_to, const SmearingResolutions& res) {
@@ -297,64 +272,57 @@ void plan_constraints(ScanPlan& pb, const ConstraintOptions& opt,
   pb.measurement_set = "none";
   if (opt.measurements.empty()) return;
   const std::filesystem::path file = measurement_file(opt.measurements, relative_to);
-  const json doc = load_measurement_set(file);
-  const std::string set = doc.at("name");
+  pb.set = std::make_shared<const MeasurementSet>(load_measurement_set(file));
+  const MeasurementSet& set = *pb.set;
 
   std::set<std::string> known;
-  for (const json& c : doc.at("constraint")) known.insert(c.at("name").get<std::string>());
-  check_names(opt.only, known, "only", set);
-  check_names(opt.skip, known, "skip", set);
-  std::map<std::string, double> groups;
-  if (doc.contains("theory_errors"))
-    for (const auto& [g, v] : doc["theory_errors"].items()) groups[g] = v;
+  for (const MeasurementEntry& e : set.entries) known.insert(e.name);
+  check_names(opt.only, known, "only", set.name);
+  check_names(opt.skip, known, "skip", set.name);
+  std::map<std::string, double> groups = set.theory_errors;
   for (const auto& [g, v] : opt.theory_errors) {
     if (!groups.count(g))
-      throw InputError(fmt::format(
-          "key 'constraints.theory_errors.{}': measurement set '{}' has no such group", g, set));
+      throw InputError(
+          fmt::format("key 'constraints.theory_errors.{}': measurement set '{}' has no such group",
+                      g, set.name));
     groups[g] = v;
   }
   for (const auto& threshold : opt.thresholds) {
-    const std::string& name = threshold.first;
-    const auto it = std::find_if(doc["constraint"].begin(), doc["constraint"].end(),
-                                 [&](const json& c) { return c.at("name") == name; });
-    if (it == doc["constraint"].end() || ((*it).at("type") != "min" && (*it).at("type") != "max"))
+    const MeasurementEntry* e = set.find(threshold.first);
+    if (e == nullptr || !std::holds_alternative<Threshold>(e->data))
       throw InputError(
           fmt::format("key 'constraints.thresholds.{}': measurement set '{}' has no "
                       "min/max constraint of that name",
-                      name, set));
+                      threshold.first, set.name));
   }
 
   std::vector<Planned> planned;
-  for (const json& c : doc.at("constraint")) {
-    const std::string name = c.at("name");
-    if (!opt.only.empty() && std::find(opt.only.begin(), opt.only.end(), name) == opt.only.end())
+  for (const MeasurementEntry& e : set.entries) {
+    if (!opt.only.empty() && std::find(opt.only.begin(), opt.only.end(), e.name) == opt.only.end())
       continue;
-    if (std::find(opt.skip.begin(), opt.skip.end(), name) != opt.skip.end()) continue;
+    if (std::find(opt.skip.begin(), opt.skip.end(), e.name) != opt.skip.end()) continue;
     const std::size_t n_obs = pb.observables.size();
     try {
-      planned.push_back(plan_entry(c, pb, opt, res));
-    } catch (const InputError& e) {
+      planned.push_back(plan_entry(e, pb, opt, res));
+    } catch (const InputError& err) {
       pb.observables.resize(n_obs);
-      pb.skipped.push_back(fmt::format("{} ({})", name, e.what()));
+      pb.skipped.push_back(fmt::format("{} ({})", e.name, err.what()));
       continue;
     }
-    if (c.contains("theory_error")) {
-      const auto g = groups.find(c["theory_error"].get<std::string>());
-      if (g == groups.end())
-        throw InputError(
-            fmt::format("{}: constraint '{}': theory_error group '{}' is not in "
-                        "[theory_errors]",
-                        file.string(), name, c["theory_error"].get<std::string>()));
-      planned.back().theory_rel = g->second;
-    }
+    if (const auto& th = theory_group(e)) planned.back().theory_rel = groups.at(*th);
   }
-  apply_theory_errors(planned, *pb.physics);
-  plan_chi2_groups(doc, planned, pb, file.string());
+  assign_groups(set, planned, pb);
+  if (set.gaussian()) {
+    plan_gaussian(set, planned, pb, groups);
+  } else {
+    apply_theory_errors(planned, pb);
+    sided_sm_chi2(planned, pb);
+  }
   assign_bits(planned, pb);
   for (Planned& p : planned) {
     if (p.op.kind == ConstraintKind::measurement || p.op.kind == ConstraintKind::upper_limit) {
       p.op.pull = static_cast<int>(pb.pull_names.size());
-      pb.pull_names.push_back(p.name);
+      pb.pull_names.push_back(p.entry->name);
       pb.pull_labels.push_back(p.label);
     }
     pb.constraints.push_back(p.op);
@@ -363,12 +331,12 @@ void plan_constraints(ScanPlan& pb, const ConstraintOptions& opt,
   for (std::size_t g = 0; g < pb.chi2_groups.size(); ++g) {
     const std::string& n = pb.chi2_groups[g];
     pb.pull_names.push_back("chi2_" + n);
-    pb.pull_labels.push_back(fmt::format("chi2 of group '{}' of {}", n, set));
+    pb.pull_labels.push_back(fmt::format("chi2 of group '{}' of {}", n, set.name));
     pb.pull_names.push_back("delta_chi2_" + n);
     pb.pull_labels.push_back(
         fmt::format("chi2 of group '{}' minus the SM's ({:.6g})", n, pb.chi2.sm[g]));
   }
-  pb.measurement_set = set;
+  pb.measurement_set = set.name;
 }
 
 }  // namespace bscan

@@ -4,14 +4,17 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "host/config/measurement_set.hpp"
 #include "host/config/physics_data.hpp"
 #include "host/config/scan_config.hpp"
 #include "host/model/model_registry.hpp"
 #include "host/plan/chunk_layout.hpp"
 #include "host/plan/derived_params.hpp"
+#include "host/plan/likelihood.hpp"
 #include "host/plan/observables.hpp"
 #include "host/plan/resonant_basis.hpp"
 #include "kernels/constraints/constraint_eval.hpp"
@@ -54,12 +57,14 @@ struct ScanPlan {
 
   // Constraints of the measurement set (host/plan/constraints.hpp): kernel table, output names.
   std::string measurement_set = "none";
+  std::shared_ptr<const MeasurementSet> set;  // null without constraints
   std::vector<ConstraintOp> constraints;
   std::vector<std::string> pull_names, pull_labels;
   std::vector<std::string> flag_names;  // by bit index
   int bit_allowed_2s = -1;
   std::vector<std::string> chi2_groups;  // names; their chi2_ and delta_chi2_ rows end pull_names
   Chi2Groups chi2;                       // the kernel's view: rows, SM chi2, improves_ bits
+  GaussianPlan gaussian;                 // Gaussian sets: components, covariance, block factors
   std::vector<std::string> skipped;      // "name (why)" of the entries the model cannot evaluate
 
   // Execution layout.

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "kernels/backend.hpp"
+#include "kernels/constraints/gaussian_chi2.hpp"
 
 namespace bscan {
 
@@ -31,16 +32,23 @@ struct ConstraintOp {
   int bit_1s = -1, bit_2s = -1;  // validity conditions use bit_1s only
   bool bound = false;            // enters allowed_2s (bounds and validity conditions)
   unsigned groups = 0u;          // measurement: bit g adds its pull^2 to chi2 group g
+  // A measurement of a Gaussian plan: its block of the Gaussian terms (-1: sided pull above);
+  // passes at 1 (2) sigma when its chi2 <= lo[0] (hi[0]), the chi2 quantiles of its size.
+  int block = -1;
 };
 
-// chi2 per group of measurements (sum of pull^2; a pull without prediction adds nothing), its
-// difference to the SM's (computed once by the plan) and the flag Delta chi2 <= -4 (paper 001's
-// "2 sigma": the point improves on the SM by 4).
+// chi2 per group of measurements, its difference to the SM's (computed once by the plan) and the
+// flag Delta chi2 <= -4 (paper 001's "2 sigma": the point improves on the SM by 4). Sided plans
+// sum the members' pull^2 (a pull without prediction adds nothing); Gaussian plans solve the
+// group's block (a member without prediction makes chi2 NaN).
 struct Chi2Groups {
   int n = 0;
   int first_row = -1;  // rows first_row + 2g (chi2) and + 2g + 1 (delta chi2) of the pull outputs
   double sm[kMaxChi2Groups] = {};
   int bit_improves_2s[kMaxChi2Groups] = {};
+  int block[kMaxChi2Groups] = {};  // Gaussian plans: the group's block
+  bool gaussian = false;
+  GaussianTerms terms;
 };
 
 struct ConstraintResult {
@@ -114,21 +122,34 @@ struct ConstraintStage {
     for (int w = 0; w < n_words; ++w) flags[w * stride + i] = 0u;
     double sum[kMaxChi2Groups] = {};
     bool allowed = true;
+    const GaussianTerms& gt = chi2.terms;
+    const auto residual = [&](int k) {
+      return gt.scale[k] * out[gt.op[k] * stride + i] - gt.value[k];
+    };
     for (int n = 0; n < n_cons; ++n) {
       const ConstraintOp& c = cons[n];
       const auto value = [&](int k) { return out[c.ops[k] * stride + i]; };
-      ConstraintResult r = evaluate_constraint(c, value);
+      ConstraintResult r;
+      if (c.block >= 0) {
+        const GaussianBlock& b = gt.blocks[c.block];
+        const BlockChi2 x = block_chi2(gt, b, residual);
+        r = {b.n == 1 ? x.y0 : std::sqrt(x.chi2), x.chi2 <= c.lo[0], x.chi2 <= c.hi[0]};
+        if (std::isnan(x.chi2)) r.pull = NAN;
+      } else {
+        r = evaluate_constraint(c, value);
+      }
       if (std::isnan(r.pull) && c.pull >= 0) r.pass_1s = r.pass_2s = c.bound;
       if (c.pull >= 0) pulls[c.pull * stride + i] = static_cast<float>(r.pull);
       if (r.pass_1s && c.bit_1s >= 0) set_bit(flags, stride, i, c.bit_1s);
       if (r.pass_2s && c.bit_2s >= 0) set_bit(flags, stride, i, c.bit_2s);
       if (c.bound) allowed = allowed && r.pass_2s;
-      if (!std::isnan(r.pull))
+      if (!chi2.gaussian && !std::isnan(r.pull))
         for (int g = 0; g < chi2.n; ++g)
           if (c.groups >> g & 1u) sum[g] += r.pull * r.pull;
     }
     if (allowed && bit_allowed_2s >= 0) set_bit(flags, stride, i, bit_allowed_2s);
     for (int g = 0; g < chi2.n; ++g) {
+      if (chi2.gaussian) sum[g] = block_chi2(gt, gt.blocks[chi2.block[g]], residual).chi2;
       const double delta = sum[g] - chi2.sm[g];
       pulls[(chi2.first_row + 2 * g) * stride + i] = static_cast<float>(sum[g]);
       pulls[(chi2.first_row + 2 * g + 1) * stride + i] = static_cast<float>(delta);
