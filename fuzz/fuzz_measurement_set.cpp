@@ -29,6 +29,8 @@ measurements = "PLACEHOLDER"
 )",
                                 "fuzz.toml");
     c.constraints.measurements = file.string();
+    c.constraints.theory_samples =
+        4;  // sets with theory = "covariance": the sampling, not its cost
     build_plan(c, fuzz::physics());
   });
 }

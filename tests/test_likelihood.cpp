@@ -10,6 +10,7 @@
 #include <numbers>
 #include <random>
 
+#include "host/config/measurement_set.hpp"
 #include "host/errors.hpp"
 #include "host/exec/evaluate_point.hpp"
 #include "host/plan/likelihood.hpp"
@@ -35,7 +36,7 @@ TEST(GaussianChi2, ForwardSubstitutionEqualsADenseSolve) {
                               (A * A.transpose() / n + 0.05 * Eigen::MatrixXd::Identity(n, n)) *
                               d.asDiagonal();
     GaussianPlan gp;
-    gp.covariance = C;
+    gp.covariance.assign(C.data(), C.data() + C.size());
     std::vector<double> obs(n);
     for (int i = 0; i < n; ++i) {
       gp.op.push_back(n - 1 - i);  // components read the observables in reverse order
@@ -72,7 +73,7 @@ TEST(GaussianChi2, ForwardSubstitutionEqualsADenseSolve) {
 // Two components reading observables 0 and 1, measured at 0, with covariance C.
 GaussianPlan two_components(const Eigen::Matrix2d& C) {
   GaussianPlan gp;
-  gp.covariance = C;
+  gp.covariance = {C(0, 0), C(0, 1), C(1, 0), C(1, 1)};
   gp.op = {0, 1};
   gp.scale = {1.0, 1.0};
   gp.value = {0.0, 0.0};

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "host/cli/covariance_command.hpp"
 #include "host/cli/plot_command.hpp"
 #include "host/cli/point_command.hpp"
 #include "host/cli/run_command.hpp"
@@ -116,6 +117,18 @@ int bscan::cli::main(int argc, char** argv) {
                         "measurement set for pulls and flags (default paper-2021; none: off)");
   cmd_point->add_flag("--json", point.json, "print one JSON object");
 
+  bscan::cli::CovarianceOptions cov;
+  CLI::App* cmd_cov = app.add_subcommand(
+      "covariance", "SM covariance of observables, sampled over the nuisance parameters");
+  cmd_cov->add_option("observables", cov.observables, "observable ids");
+  cmd_cov->add_option("--measurements", cov.measurements,
+                      "also every observable this measurement set measures");
+  cmd_cov->add_option("--model", cov.model, "model whose quantities may be named (default wet)");
+  cmd_cov->add_option("--physics", cov.physics, "physics data set (data/parameters/NAME.toml)");
+  cmd_cov->add_option("--samples", cov.samples, "draws of the nuisance parameters (default 1000)")
+      ->check(CLI::Range(2, 1000000));
+  cmd_cov->add_flag("--json", cov.json, "print one JSON object");
+
   CLI::App* cmd_plot = app.add_subcommand(
       "plot", "draw the allowed regions of a scan file: OUT.h5 [-o FIG.png|pdf] [--x NAME] ...");
   cmd_plot->prefix_command();  // everything after `plot` goes to the plotting program
@@ -155,6 +168,8 @@ int bscan::cli::main(int argc, char** argv) {
       return bscan::cli::run(run, progress);
     } else if (*cmd_point) {
       fmt::print("{}\n", bscan::cli::point(point));
+    } else if (*cmd_cov) {
+      fmt::print("{}\n", bscan::cli::covariance(cov));
     } else if (*cmd_validate) {
       return bscan::cli::validate(validate_path);
     } else if (*cmd_plot) {

@@ -121,6 +121,7 @@ PhysicsData::PhysicsData(PhysicsData&& other) noexcept
     : inputs_(other.inputs_),
       name_(std::move(other.name_)),
       path_(std::move(other.path_)),
+      nuisances_(std::move(other.nuisances_)),
       q2_(std::move(other.q2_)),
       y_(std::move(other.y_)),
       y2_(std::move(other.y2_)),
@@ -200,10 +201,7 @@ PhysicsData load_physics_data(const std::filesystem::path& toml_file) {
   for (const auto& [member, key] : bv_keys)
     bv.*member = r.bsz(std::string("form_factors.B_to_Kstar.") + key, /*a0_derived=*/
                        std::string(key) == "A12" || std::string(key) == "T2");
-  // Endpoint relations fix two a0's (A0(0) = A3(0) and T1(0) = T2(0); arXiv:1503.05534 eq. 16).
-  bv.A12.a[0] =
-      bv.A0.a[0] * (bv.z_m_B * bv.z_m_B - bv.z_m_V * bv.z_m_V) / (8.0 * bv.z_m_B * bv.z_m_V);
-  bv.T2.a[0] = bv.T1.a[0];
+  apply_endpoint_relations(bv);
   in.bs = {r.number("masses.m_Bs"),
            r.number("widths.Gamma_Bs"),
            r.number("decay_constants.f_Bs"),
@@ -218,8 +216,80 @@ PhysicsData load_physics_data(const std::filesystem::path& toml_file) {
   read_q2_table(toml_file.parent_path() / r.string("bvll_qcdf.file"), kQcdfColumns, d.qcdf_q2_,
                 d.qcdf_y_);
   in.bvll_qcdf.q2_cut = r.number("bvll_qcdf.q2_cut");
+  if (root.at_path("nuisances.file"))
+    d.nuisances_ = toml_file.parent_path() / r.string("nuisances.file");
   d.bind_tables();
   return d;
+}
+
+void apply_endpoint_relations(BToVInputs& bv) {
+  bv.A12.a[0] =
+      bv.A0.a[0] * (bv.z_m_B * bv.z_m_B - bv.z_m_V * bv.z_m_V) / (8.0 * bv.z_m_B * bv.z_m_V);
+  bv.T2.a[0] = bv.T1.a[0];
+}
+
+double* physics_slot(PhysicsInputs& in, const std::string& key) {
+  const std::pair<const char*, double*> scalars[] = {
+      {"masses.m_e", &in.m_lepton[static_cast<int>(Lepton::e)]},
+      {"masses.m_mu", &in.m_lepton[static_cast<int>(Lepton::mu)]},
+      {"masses.m_Z", &in.m_Z},
+      {"masses.m_Bp", &in.bplus_kplus.m_B},
+      {"masses.m_Kp", &in.bplus_kplus.m_K},
+      {"masses.m_B0", &in.b0_kstar0.m_B},
+      {"masses.m_Kstar0", &in.b0_kstar0.m_V},
+      {"masses.m_Bs", &in.bs.m_Bs},
+      {"masses.m_s", &in.sm.m_s},
+      {"widths.Gamma_Bp", &in.bplus_kplus.Gamma_B},
+      {"widths.Gamma_B0", &in.b0_kstar0.Gamma_B},
+      {"widths.Gamma_Bs", &in.bs.Gamma_Bs},
+      {"widths.y_s", &in.bs.y_s},
+      {"decay_constants.f_Bs", &in.bs.f_Bs},
+      {"mixing.B2", &in.bs.B2},
+      {"mixing.B4", &in.bs.B4},
+      {"constants.xi_t_re", &in.sm.xi_t.re},
+      {"constants.xi_t_im", &in.sm.xi_t.im},
+      {"constants.G_F", &in.sm.G_F},
+      {"constants.alpha_e", &in.sm.alpha_e},
+      {"constants.m_b", &in.sm.m_b},
+      {"sm_wilson_coefficients.C7eff", &in.sm.C7eff},
+      {"sm_wilson_coefficients.C7peff", &in.sm.C7peff},
+      {"sm_wilson_coefficients.C9", &in.sm.C9},
+      {"sm_wilson_coefficients.C10", &in.sm.C10},
+  };
+  for (const auto& [name, slot] : scalars)
+    if (key == name) return slot;
+  const std::pair<const char*, BszSeries*> series[] = {
+      {"form_factors.B_to_K.f_plus", &in.bplus_kplus.f_plus},
+      {"form_factors.B_to_K.f_zero", &in.bplus_kplus.f_zero},
+      {"form_factors.B_to_K.f_T", &in.bplus_kplus.f_T},
+      {"form_factors.B_to_Kstar.A0", &in.b0_kstar0.A0},
+      {"form_factors.B_to_Kstar.A1", &in.b0_kstar0.A1},
+      {"form_factors.B_to_Kstar.A12", &in.b0_kstar0.A12},
+      {"form_factors.B_to_Kstar.V", &in.b0_kstar0.V},
+      {"form_factors.B_to_Kstar.T1", &in.b0_kstar0.T1},
+      {"form_factors.B_to_Kstar.T2", &in.b0_kstar0.T2},
+      {"form_factors.B_to_Kstar.T23", &in.b0_kstar0.T23},
+  };
+  for (const auto& [name, s] : series)
+    for (int k = 0; k < 3; ++k)
+      if (key == fmt::format("{}.a[{}]", name, k)) return &s->a[k];
+  // Subleading corrections (zero in the data; set by nuisance draws): re and im parts.
+  const auto part = [&](const std::string& stem, cplx& c) -> double* {
+    if (key == stem + ".re") return &c.re;
+    if (key == stem + ".im") return &c.im;
+    return nullptr;
+  };
+  BkSubleading& bk = in.bk_subleading;
+  for (auto& [name, c] : {std::pair<const char*, cplx*>{"a", &bk.a}, {"b", &bk.b}, {"c", &bk.c}})
+    if (double* p = part(fmt::format("subleading.B_to_K.{}", name), *c)) return p;
+  BvSubleading& bv = in.bv_subleading;
+  const char* helicity[3] = {"0", "-", "+"};
+  for (int h = 0; h < 3; ++h)
+    for (auto& [name, c] :
+         {std::pair<const char*, cplx*>{"a", &bv.a[h]}, {"b", &bv.b[h]}, {"c", &bv.c[h]}})
+      if (double* p = part(fmt::format("subleading.B_to_Kstar.{}_{}", name, helicity[h]), *c))
+        return p;
+  return nullptr;
 }
 
 }  // namespace bscan

@@ -208,6 +208,7 @@ ScanConfig parse_config(const std::string& text, const std::string& origin) {
     o.skip = k.value("skip", std::vector<std::string>{});
     o.smear = k.value("smear", false);
     o.g2_paper = k.value("g2", std::string("full")) == "paper";
+    o.theory_samples = k.value("theory_samples", o.theory_samples);
     if (k.contains("theory_errors"))
       for (const auto& [g, v] : k["theory_errors"].items())
         o.theory_errors[g] = finite(v.get<double>(), origin, "constraints.theory_errors." + g);

@@ -23,6 +23,7 @@ struct ConstraintOptions {
   std::map<std::string, double> theory_errors;  // group -> relative error, overrides the set's
   std::map<std::string, double> thresholds;     // min/max constraint name -> new threshold
   bool g2_paper = false;                        // paper 000's simplified g-2 (Eq. 3.28)
+  int theory_samples = 1000;  // draws of the nuisance parameters (sets with theory = "covariance")
 };
 
 // What the output file stores (the config's `output` table; `output = "PATH"` stores everything).

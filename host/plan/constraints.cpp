@@ -3,14 +3,17 @@
 #include <fmt/format.h>
 #include <gsl/gsl_cdf.h>
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
 
+#include "host/config/measurement_set.hpp"
 #include "host/errors.hpp"
 #include "host/plan/likelihood.hpp"
 #include "host/plan/sm_predictions.hpp"
+#include "host/plan/theory_covariance.hpp"
 
 namespace bscan {
 namespace {
@@ -20,6 +23,7 @@ struct Planned {
   const MeasurementEntry* entry;
   std::string label;
   double theory_rel = 0.0;  // flat theory error relative to the SM value of the observable
+  std::vector<int> obs;     // the plan's observables it reads, in the entry's order
 };
 
 // Constraint observables follow the config: {smear} on binned ids, paper 000's g-2 form. The
@@ -48,17 +52,20 @@ void check_names(const std::vector<std::string>& names, const std::set<std::stri
 // the model cannot evaluate one).
 Planned plan_entry(const MeasurementEntry& e, ScanPlan& pb, const ConstraintOptions& opt,
                    const SmearingResolutions& res) {
-  Planned p{{}, &e, e.source, 0.0};
+  Planned p{{}, &e, e.source, 0.0, {}};
   const std::vector<std::string> ids = e.observables();
-  if (ids.size() > static_cast<std::size_t>(kMaxConstraintOps))
+  const bool correlated = std::holds_alternative<CorrelatedMeasurement>(e.data);
+  // A correlated entry reads its observables through its Gaussian block, not the op.
+  if (!correlated && ids.size() > static_cast<std::size_t>(kMaxConstraintOps))
     throw InputError(fmt::format("more than {} observables", kMaxConstraintOps));
   std::vector<ObservableSpec> specs;
   for (const std::string& id : ids)
     specs.push_back(parse_observable(rewrite_id(id, opt), *pb.model, res, pb.physics->inputs()));
   ConstraintOp& op = p.op;
-  op.n_ops = static_cast<int>(specs.size());
+  op.n_ops = correlated ? 0 : static_cast<int>(specs.size());
   for (std::size_t k = 0; k < specs.size(); ++k) {
-    op.ops[k] = static_cast<int>(pb.observables.size());
+    p.obs.push_back(static_cast<int>(pb.observables.size()));
+    if (!correlated) op.ops[k] = p.obs.back();
     pb.observables.push_back(specs[k]);
   }
   if (const auto* m = std::get_if<Measurement>(&e.data)) {
@@ -187,7 +194,7 @@ double chi2_quantile(int n, double sigmas) {
 // theory errors: relative to the SM value, uncorrelated), one block per entry and per group, and
 // the SM's chi2 per group.
 void plan_gaussian(const MeasurementSet& set, std::vector<Planned>& planned, ScanPlan& pb,
-                   const std::map<std::string, double>& groups) {
+                   const std::map<std::string, double>& groups, int samples) {
   GaussianPlan& gp = pb.gaussian;
   std::vector<std::vector<int>> comps(planned.size());
   std::vector<double> sigma, th_rel;
@@ -209,18 +216,18 @@ void plan_gaussian(const MeasurementSet& set, std::vector<Planned>& planned, Sca
     if (const auto* m = std::get_if<Measurement>(&p.entry->data)) {
       const Moments mom = measured_moments(m->measured);
       const double scale = m->scale ? m->scale->value : 1.0;
-      add(p.op.ops[0], scale, mom.mean, std::sqrt(mom.variance));
+      add(p.obs[0], scale, mom.mean, std::sqrt(mom.variance));
     } else {
       const auto& c = std::get<CorrelatedMeasurement>(p.entry->data);
       for (std::size_t i = 0; i < c.values.size(); ++i)
-        add(p.op.ops[i], 1.0, c.values[i].value, correlated_sigma(c.values[i]));
+        add(p.obs[i], 1.0, c.values[i].value, correlated_sigma(c.values[i]));
     }
   }
   const int n = gp.components();
   std::vector<std::string> ids;
   for (int i = 0; i < n; ++i) ids.push_back(pb.observables[gp.op[i]].id);
   const std::vector<double> sm = sm_predictions(*pb.physics, ids, pb.model);
-  gp.covariance = Eigen::MatrixXd::Zero(n, n);
+  Eigen::MatrixXd C = Eigen::MatrixXd::Zero(n, n);
   for (int i = 0; i < n; ++i) {
     const Planned& p = planned[entry_of[i]];
     const auto* c = std::get_if<CorrelatedMeasurement>(&p.entry->data);
@@ -229,18 +236,32 @@ void plan_gaussian(const MeasurementSet& set, std::vector<Planned>& planned, Sca
       const std::size_t a = static_cast<std::size_t>(i - comps[entry_of[i]][0]);
       const std::size_t b = static_cast<std::size_t>(j - comps[entry_of[i]][0]);
       const double rho = c != nullptr ? c->correlation[a * c->values.size() + b] : 1.0;
-      gp.covariance(i, j) = rho * sigma[i] * sigma[j];
+      C(i, j) = rho * sigma[i] * sigma[j];
     }
     const auto* m = std::get_if<Measurement>(&p.entry->data);
     const double scale_sigma = m != nullptr && m->scale
                                    ? std::sqrt(m->scale->plus * m->scale->minus) * std::fabs(sm[i])
                                    : 0.0;
     const double th = th_rel[i] * std::fabs(sm[i]);
-    gp.covariance(i, i) += th * th + scale_sigma * scale_sigma;
+    C(i, i) += th * th + scale_sigma * scale_sigma;
   }
-  if (set.theory == TheoryMode::covariance)
-    throw InputError(
-        fmt::format("{}: theory = \"covariance\" is not available yet", set.file.string()));
+  if (set.theory == TheoryMode::covariance) {
+    // The SM covariance of the distinct observables, mapped onto the components.
+    std::vector<std::string> distinct;
+    std::vector<std::size_t> at(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      const auto it = std::find(distinct.begin(), distinct.end(), ids[i]);
+      at[i] = static_cast<std::size_t>(it - distinct.begin());
+      if (it == distinct.end()) distinct.push_back(ids[i]);
+    }
+    pb.theory = std::make_shared<const TheoryCovariance>(
+        sample_theory_covariance(*pb.physics, distinct, pb.model, samples));
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < n; ++j)
+        C(i, j) += pb.theory->covariance(static_cast<Eigen::Index>(at[i]),
+                                         static_cast<Eigen::Index>(at[j]));
+  }
+  gp.covariance.assign(C.data(), C.data() + C.size());  // symmetric: either storage order
   for (std::size_t k = 0; k < planned.size(); ++k) {
     if (comps[k].empty()) continue;
     ConstraintOp& op = planned[k].op;
@@ -313,7 +334,7 @@ void plan_constraints(ScanPlan& pb, const ConstraintOptions& opt,
   }
   assign_groups(set, planned, pb);
   if (set.gaussian()) {
-    plan_gaussian(set, planned, pb, groups);
+    plan_gaussian(set, planned, pb, groups, opt.theory_samples);
   } else {
     apply_theory_errors(planned, pb);
     sided_sm_chi2(planned, pb);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "host/config/measurement_set.hpp"
 #include "host/errors.hpp"
 
 namespace bscan {
@@ -35,9 +36,12 @@ int GaussianPlan::add_block(const std::vector<int>& comps, const std::string& wh
   if (n > kMaxGaussianBlock)
     throw InputError(fmt::format("{}: {} measured observables in one chi2 block, at most {}", what,
                                  n, kMaxGaussianBlock));
+  const std::size_t total = op.size();
   Eigen::MatrixXd sub(n, n);
   for (Eigen::Index i = 0; i < n; ++i)
-    for (Eigen::Index j = 0; j < n; ++j) sub(i, j) = covariance(comps[i], comps[j]);
+    for (Eigen::Index j = 0; j < n; ++j)
+      sub(i, j) = covariance[static_cast<std::size_t>(comps[i]) * total +
+                             static_cast<std::size_t>(comps[j])];
   const Eigen::LLT<Eigen::MatrixXd> llt(sub);
   if (llt.info() != Eigen::Success || !sub.allFinite())
     throw InputError(fmt::format(

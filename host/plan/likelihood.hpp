@@ -2,14 +2,14 @@
 // measurement), the total covariance C = C_exp + C_th over them, and the Cholesky factors of the
 // blocks the kernels solve per point (one per measurement entry, one per chi2 group).
 #pragma once
-#include <Eigen/Core>
 #include <string>
 #include <vector>
 
-#include "host/config/measurement_set.hpp"
 #include "kernels/constraints/gaussian_chi2.hpp"
 
 namespace bscan {
+
+struct MeasuredValue;
 
 // Mean and variance of a measured value whose error sources are glued half-Gaussians (+plus,
 // -minus; flavio's AsymmetricNormalDistribution), the sources convolved: means and variances add.
@@ -24,7 +24,7 @@ double correlated_sigma(const MeasuredValue& m);
 struct GaussianPlan {
   std::vector<int> op;  // per component: the observable op (index into the plan's observables)
   std::vector<double> scale, value;
-  Eigen::MatrixXd covariance;  // C over the components (set by the planner)
+  std::vector<double> covariance;  // C over the components, n x n (set by the planner)
   std::vector<int> members;
   std::vector<GaussianBlock> blocks;
   std::vector<double> chol;

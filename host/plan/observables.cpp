@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <regex>
 
@@ -225,12 +227,39 @@ ObservableSpec angular(const Ctx& c) {
     u.component = k;
     return u;
   };
-  const std::string latex =
-      fmt::format("{}({}{})", name == "P5p" ? "P_5'" : (name == "FL" ? "F_L" : "A_{FB}"), ch.latex,
-                  lepton_latex(l));
-  if (name == "FL") return {c.id, latex, "1", OpKind::fl, {with(kJ2c), with(kRate)}};
-  if (name == "AFB") return {c.id, latex, "1", OpKind::afb, {with(kJ6s), with(kJ6c), with(kRate)}};
-  return {c.id, latex, "1", OpKind::p5p, {with(kJ5), with(kJ2s), with(kJ2c)}};
+  if (name == "FL")
+    return {c.id,
+            fmt::format("F_L({}{})", ch.latex, lepton_latex(l)),
+            "1",
+            OpKind::fl,
+            {with(kJ2c), with(kRate)}};
+  if (name == "AFB")
+    return {c.id,
+            fmt::format("A_{{FB}}({}{})", ch.latex, lepton_latex(l)),
+            "1",
+            OpKind::afb,
+            {with(kJ6s), with(kJ6c), with(kRate)}};
+  // flavio bvll/observables.py, LHCb convention: P_i = S_i^exp / J2s with S^exp = -J for J4,
+  // J6s, J7, J9; P1 = J3/2, P2 = -J6s/8, P3 = J9/4 over J2s; P'_i = S_i^exp / (2 sqrt(-J2s J2c)).
+  struct PDef {
+    const char* name;
+    const char* latex;
+    int component;
+    double scale;
+    bool prime;
+  };
+  static constexpr PDef kP[] = {{"P1", "P_1", kJ3, 0.5, false},  {"P2", "P_2", kJ6s, -0.125, false},
+                                {"P3", "P_3", kJ9, 0.25, false}, {"P4p", "P_4'", kJ4, -1.0, true},
+                                {"P5p", "P_5'", kJ5, 1.0, true}, {"P6p", "P_6'", kJ7, -1.0, true},
+                                {"P8p", "P_8'", kJ8, 1.0, true}};
+  const PDef& d =
+      *std::find_if(std::begin(kP), std::end(kP), [&](const PDef& x) { return name == x.name; });
+  ObservableSpec spec{c.id, fmt::format("{}({}{})", d.latex, ch.latex, lepton_latex(l)), "1",
+                      d.prime ? OpKind::p_prime : OpKind::p_ratio,
+                      d.prime ? std::vector<RateTerm>{with(d.component), with(kJ2s), with(kJ2c)}
+                              : std::vector<RateTerm>{with(d.component), with(kJ2s)}};
+  spec.scale = d.scale;
+  return spec;
 }
 
 ObservableSpec bs_ll(const Ctx& c) {
@@ -347,9 +376,9 @@ const ObservableKind kKinds[] = {
      false, differential_ratio},
     {R"({R}\[{N},{N}\]{S})", "RK[q2min,q2max]",
      "BR(mumu)/BR(ee) in the bin; {smear} allowed; also RKstar", false, lepton_ratio},
-    {R"((FL|AFB|P5p)\({CH}{L}\)\[{Q}(?:,{N})?\]{S})",
-     "FL/AFB/P5p(B0->K*0mumu)[q2min,q2max] or [q2]", "angular observables of B0->K*0", false,
-     angular},
+    {R"((FL|AFB|P1|P2|P3|P4p|P5p|P6p|P8p)\({CH}{L}\)\[{Q}(?:,{N})?\]{S})",
+     "FL/AFB/P1/P2/P3/P4p/P5p/P6p/P8p(B0->K*0mumu)[q2min,q2max] or [q2]",
+     "angular observables of B0->K*0 (flavio's definitions, LHCb convention)", false, angular},
     {R"(BR\(Bs->{L}\))", "BR(Bs->mumu), BR(Bs->ee)", "time-integrated (untagged) branching ratio",
      false, bs_ll},
     {R"(BR\({CH}{X}\({F}\)\)(?:\[{N},{N}\]{S})?)", "BR(B+->K+{X}(mumu))[m2min,m2max]",
@@ -465,8 +494,10 @@ CompiledObservables compile_observables(const std::vector<ObservableSpec>& specs
     out.ops.push_back(op);
   }
   if (out.terms.size() > static_cast<std::size_t>(kMaxTerms))
-    throw InputError(
-        fmt::format("too many distinct rate terms ({} > {})", out.terms.size(), kMaxTerms));
+    throw InputError(fmt::format(
+        "the {} observables (the config's and its measurement set's) need {} distinct rate terms, "
+        "at most {}: store fewer observables or split the scan (docs/robustness.md)",
+        specs.size(), out.terms.size(), kMaxTerms));
   return out;
 }
 

@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "host/config/measurement_set.hpp"
 #include "host/config/physics_data.hpp"
 #include "host/config/scan_config.hpp"
 #include "host/model/model_registry.hpp"
@@ -20,6 +19,9 @@
 #include "kernels/constraints/constraint_eval.hpp"
 
 namespace bscan {
+
+struct MeasurementSet;    // host/config/measurement_set.hpp
+struct TheoryCovariance;  // host/plan/theory_covariance.hpp
 
 struct Axis {
   std::string name;  // = parameter name
@@ -65,7 +67,8 @@ struct ScanPlan {
   std::vector<std::string> chi2_groups;  // names; their chi2_ and delta_chi2_ rows end pull_names
   Chi2Groups chi2;                       // the kernel's view: rows, SM chi2, improves_ bits
   GaussianPlan gaussian;                 // Gaussian sets: components, covariance, block factors
-  std::vector<std::string> skipped;      // "name (why)" of the entries the model cannot evaluate
+  std::shared_ptr<const TheoryCovariance> theory;  // theory = "covariance": the sampled SM one
+  std::vector<std::string> skipped;  // "name (why)" of the entries the model cannot evaluate
 
   // Execution layout.
   long long chunk_size = 1 << 16;      // most points per evaluation

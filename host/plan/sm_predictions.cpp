@@ -4,8 +4,6 @@
 #include <optional>
 
 #include "host/errors.hpp"
-#include "host/model/model_registry.hpp"
-#include "host/plan/observables.hpp"
 #include "kernels/models/wet.hpp"
 
 namespace bscan {
@@ -24,44 +22,48 @@ std::optional<ObservableSpec> wet_spec(const std::string& id, const ModelInfo& w
 
 }  // namespace
 
-// Without shifts every term is its stage-0 integral S (no pole, no couplings), contracted and
-// combined by the same kernel functions a scan uses.
-std::vector<double> sm_predictions(const PhysicsData& physics, const std::vector<std::string>& ids,
-                                   const ModelInfo* model) {
+SmPredictor::SmPredictor(const PhysicsData& physics, const std::vector<std::string>& ids,
+                         const ModelInfo* model)
+    : n_(ids.size()), model_(model) {
   const ModelInfo& wet = find_model(WetModel::kName);
   const PhysicsInputs& in = physics.inputs();
   std::vector<ObservableSpec> specs;
-  std::vector<std::pair<std::size_t, double>> own;  // (index, value) of the model's quantities
-  const std::vector<double> defaults =
-      model != nullptr ? model->resolve({}) : std::vector<double>{};
   for (std::size_t i = 0; i < ids.size(); ++i) {
     if (std::optional<ObservableSpec> s = wet_spec(ids[i], wet, in, model != nullptr)) {
       specs.push_back(std::move(*s));
+      wet_index_.push_back(i);
       continue;
     }
-    const ObservableSpec s = parse_observable(ids[i], *model, SmearingResolutions{}, in);
-    double v = NAN;
-    if (s.kind == OpKind::quantity) v = model->quantity_at(in, defaults.data(), s.quantity);
-    if (s.kind == OpKind::parameter) v = defaults[s.quantity];
-    own.emplace_back(i, v);
+    own_.emplace_back(i, parse_observable(ids[i], *model, SmearingResolutions{}, in));
   }
-  const CompiledObservables c = compile_observables(specs);
-  std::vector<double> rate(c.terms.size());
-  for (std::size_t t = 0; t < c.terms.size(); ++t) {
-    RateTerm term = c.terms[t];
-    term.bin.r = 0.0;
-    rate[t] = term_rate(term_contact(in, term), nullptr, DirCouplings{}, term.kind, cplx{0.0, 0.0});
-  }
+  wet_ = compile_observables(specs);
+  for (RateTerm& term : wet_.terms) term.bin.r = 0.0;
+  if (model != nullptr) defaults_ = model->resolve({});
+}
+
+// Without shifts every term is its stage-0 integral S (no pole, no couplings), contracted and
+// combined by the same kernel functions a scan uses.
+std::vector<double> SmPredictor::operator()(const PhysicsInputs& in) const {
+  std::vector<double> rate(wet_.terms.size());
+  for (std::size_t t = 0; t < wet_.terms.size(); ++t)
+    rate[t] = term_rate(term_contact(in, wet_.terms[t]), nullptr, DirCouplings{},
+                        wet_.terms[t].kind, cplx{0.0, 0.0});
   const std::vector<double> p(WetModel::kNumParams, 0.0);
-  std::vector<double> wet_values;
   PointMemo<WetModel> memo(in, p.data());
-  for (const ObservableOp& op : c.ops)
-    wet_values.push_back(evaluate_op<WetModel>(in, op, p.data(), Pole{}, rate.data(), memo));
-  std::vector<double> out(ids.size());
-  std::size_t w = 0, k = 0;
-  for (std::size_t i = 0; i < ids.size(); ++i)
-    out[i] = (k < own.size() && own[k].first == i) ? own[k++].second : wet_values[w++];
+  std::vector<double> out(n_, NAN);
+  for (std::size_t k = 0; k < wet_.ops.size(); ++k)
+    out[wet_index_[k]] =
+        evaluate_op<WetModel>(in, wet_.ops[k], p.data(), Pole{}, rate.data(), memo);
+  for (const auto& [i, s] : own_) {
+    if (s.kind == OpKind::quantity) out[i] = model_->quantity_at(in, defaults_.data(), s.quantity);
+    if (s.kind == OpKind::parameter) out[i] = defaults_[s.quantity];
+  }
   return out;
+}
+
+std::vector<double> sm_predictions(const PhysicsData& physics, const std::vector<std::string>& ids,
+                                   const ModelInfo* model) {
+  return SmPredictor(physics, ids, model)(physics.inputs());
 }
 
 }  // namespace bscan

@@ -8,6 +8,7 @@
 #include "kernels/sm/bk_form_factors.hpp"
 #include "kernels/sm/kinematics.hpp"
 #include "kernels/sm/sm_wilson_coefficients.hpp"
+#include "kernels/sm/subleading.hpp"
 
 namespace bscan {
 
@@ -71,7 +72,8 @@ BSCAN_HD inline Spectral bkll_spectral(const PhysicsInputs& in, const BToKInputs
     cplx F0V{0.0, 0.0};
     if (with_vector) {
       const EffectiveC79 c79 = sm_effective_c79(in, q2, mode == 1, Y);
-      F0V = c79.C9 + c7_pre * (c79.C7 + cplx{in.sm.C7peff, 0.0});
+      F0V = c79.C9 + bk_subleading_dC9(in.bk_subleading, q2) +
+            c7_pre * (c79.C7 + cplx{in.sm.C7peff, 0.0});
     }
     const cplx F0[4] = {F0V, {F0A, 0.0}, {0.0, 0.0}, {F0P, 0.0}};
     out.S[mode] = mVV * norm2(F0V) + mAA * F0A * F0A + mPP * F0P * F0P + 2.0 * mPA * F0P * F0A;

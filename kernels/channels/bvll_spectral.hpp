@@ -11,6 +11,7 @@
 #include "kernels/sm/bvll_qcdf.hpp"
 #include "kernels/sm/kinematics.hpp"
 #include "kernels/sm/sm_wilson_coefficients.hpp"
+#include "kernels/sm/subleading.hpp"
 
 namespace bscan {
 
@@ -176,6 +177,10 @@ BSCAN_HD inline Spectral bvll_spectral(const PhysicsInputs& in, const BToVInputs
     }
   const cplx Y = with_vector ? charm_loop_Y(in.sm, q2) : cplx{};
   const cplx C10{in.sm.C10, 0.0};
+  const double pre_v[3] = {pre_perp, pre_par, pre_0}, c7_v[3] = {c7_perp, c7_par, c7_0};
+  const TransversityShift sub =
+      with_vector ? bv_subleading(in.bv_subleading, q2, mB, in.sm.m_b, pre_v, c7_v)
+                  : TransversityShift{};
   for (int mode = 0; mode < 2; ++mode) {
     cplx C9{0.0, 0.0}, C7perp{0.0, 0.0}, C7par{0.0, 0.0}, C70{0.0, 0.0};
     if (with_vector) {
@@ -187,12 +192,12 @@ BSCAN_HD inline Spectral bvll_spectral(const PhysicsInputs& in, const BToVInputs
       C7par = c79.C7 - cplx{in.sm.C7peff, 0.0} + qcdf[1];
       C70 = c79.C7 - cplx{in.sm.C7peff, 0.0} + qcdf[2];
     }
-    const cplx A0[kA] = {pre_perp * (C9 - C10) + c7_perp * C7perp,
-                         pre_perp * (C9 + C10) + c7_perp * C7perp,
-                         pre_par * (C9 - C10) + c7_par * C7par,
-                         pre_par * (C9 + C10) + c7_par * C7par,
-                         pre_0 * (C9 - C10) + c7_0 * C70,
-                         pre_0 * (C9 + C10) + c7_0 * C70,
+    const cplx A0[kA] = {pre_perp * (C9 - C10) + c7_perp * C7perp + sub.perp,
+                         pre_perp * (C9 + C10) + c7_perp * C7perp + sub.perp,
+                         pre_par * (C9 - C10) + c7_par * C7par + sub.par,
+                         pre_par * (C9 + C10) + c7_par * C7par + sub.par,
+                         pre_0 * (C9 - C10) + c7_0 * C70 + sub.zero,
+                         pre_0 * (C9 + C10) + c7_0 * C70 + sub.zero,
                          pre_t * C10,
                          {0.0, 0.0}};
     double s = 0.0;

@@ -11,7 +11,7 @@ namespace bscan {
 
 inline constexpr int kMaxAxes = 6;
 inline constexpr int kMaxParams = 40;
-inline constexpr int kMaxTerms = 64;
+inline constexpr int kMaxTerms = 512;  // rate terms of a plan: bsll-2025 alone needs ~150
 inline constexpr int kMaxDerived = 8;
 // The parameter slot of the axis `q2` (differential observables at the point's q2): after every
 // model parameter.
@@ -90,7 +90,8 @@ enum class OpKind : int {
   term_ratio,       // t0 / t1
   fl,               // -J2c / rate
   afb,              // -(3/4 J6s + 3/8 J6c) / rate (LHCb sign, flavio's AFB)
-  p5p,              // J5 / (2 sqrt(-J2s J2c))
+  p_prime,          // scale J_i / (2 sqrt(-J2s J2c)): P4', P5', P6', P8' (scale: LHCb sign)
+  p_ratio,          // scale J_i / J2s: P1, P2, P3
   bs_ll,            // BR(B_s -> l l), lepton in `quantity`
   parameter,        // parameter `quantity`
   quantity,         // model quantity `quantity`
@@ -163,8 +164,10 @@ BSCAN_HD double evaluate_op(const PhysicsInputs& in, const ObservableOp& op, con
       return -rate[op.t0] / rate[op.t1];
     case OpKind::afb:
       return -(0.75 * rate[op.t0] + 0.375 * rate[op.t1]) / rate[op.t2];
-    case OpKind::p5p:
-      return rate[op.t0] / (2.0 * std::sqrt(-rate[op.t1] * rate[op.t2]));
+    case OpKind::p_prime:
+      return op.scale * rate[op.t0] / (2.0 * std::sqrt(-rate[op.t1] * rate[op.t2]));
+    case OpKind::p_ratio:
+      return op.scale * rate[op.t0] / rate[op.t1];
     case OpKind::bs_ll: {
       const Lepton l = static_cast<Lepton>(op.quantity);
       return bsll_branching_ratio(in, l, Model::bs_amplitudes(in, p, l));

@@ -68,6 +68,15 @@ struct QcdfTable {
   double q2_cut = 0.0;
 };
 
+// Subleading hadronic effects (kernels/sm/subleading.hpp): zero unless a nuisance draw sets them.
+struct BkSubleading {
+  cplx a, b, c;  // dC9 = a + b q2 (q2 <= 9 GeV^2), c (q2 > 14 GeV^2)
+};
+struct BvSubleading {
+  cplx a[3], b[3];  // helicity 0, -, +: dC7 (0, -) and dC7' (+) = (a + b q2/m_B^2) m_B / (2 m_b)
+  cplx c[3];        // helicity 0, -, +: dC9 for q2 > 14 GeV^2
+};
+
 // Switches for choices paper 000 leaves unstated (physics-models.md O4); defaults = the paper's
 // reading, set by the scan config's [options] table.
 struct ModelOptions {
@@ -89,6 +98,8 @@ struct PhysicsInputs {
   BsInputs bs;
   CorrectionTable corrections;
   QcdfTable bvll_qcdf;
+  BkSubleading bk_subleading;  // B+ -> K+
+  BvSubleading bv_subleading;  // B0 -> K*0
   ModelOptions options;
 };
 

@@ -20,6 +20,15 @@ flavio is never needed to build or test bscan):
                                         every bin of bscan's presets and measurement sets
   tests/data/flavio_reference_vector_q2.json  paper 001's light vector at fixed q2: flavio with the
                                         constant (complex) C9, C10, C_P, C_P' the vector gives there
+  data/parameters/flavio-2.7-nuisances.toml  the uncertainties and correlations of flavio's default
+                                        parameters that bscan samples for its theory covariance
+  data/measurements/bsll-2025.toml      the measurement set of today's b -> s mu mu data, its numbers
+                                        as flavio 2.7's measurements.yml holds them
+  tests/data/flavio_fastlikelihood.json flavio's FastLikelihood of bsll-2025's b -> s mu mu entries:
+                                        Delta chi2 against the SM at WET points
+  tests/data/flavio_sm_covariance.json  flavio.sm_covariance of the observables bscan's theory
+                                        covariance is checked on: all parameters varied, and only
+                                        those bscan samples
 
 See tests/flavio/README.md for the exact content of each file.
 The physics conventions are those of shared/physics/physics-bkll.md (sections 4.2-4.5).
@@ -51,6 +60,10 @@ REFERENCE_BVLL_JSON = os.path.join(REPO_ROOT, "tests", "data", "flavio_reference
 QCDF_CSV = os.path.join(REPO_ROOT, "data", "sm", "flavio-qcdf-bvll.csv")
 BVLL_BINS_JSON = os.path.join(REPO_ROOT, "tests", "data", "flavio_reference_bvll_bins.json")
 VECTOR_Q2_JSON = os.path.join(REPO_ROOT, "tests", "data", "flavio_reference_vector_q2.json")
+NUISANCES_TOML = os.path.join(REPO_ROOT, "data", "parameters", "flavio-2.7-nuisances.toml")
+SM_COVARIANCE_JSON = os.path.join(REPO_ROOT, "tests", "data", "flavio_sm_covariance.json")
+BSLL_2025_TOML = os.path.join(REPO_ROOT, "data", "measurements", "bsll-2025.toml")
+FAST_LIKELIHOOD_JSON = os.path.join(REPO_ROOT, "tests", "data", "flavio_fastlikelihood.json")
 
 SCALE = 4.8  # GeV; flavio's renormalisation scale for B -> P l l (config 'bpll')
 B, P, LEP = "B+", "K+", "mu"  # the corrections are lepton universal in the SM
@@ -829,6 +842,14 @@ KSTAR_ACCEPTANCE_BINS = {
 }
 
 
+# The bins of LHCb 2020 (arXiv:2003.04831) and CMS 2024 (arXiv:2411.11820) B0 -> K*0 mu mu angular
+# analyses in the P basis, charmonium-region bins included (issue 20 item 6).
+P_BASIS_BINS = [(0.1, 0.98), (1.1, 2.5), (2.5, 4.0), (4.0, 6.0), (6.0, 8.0), (11.0, 12.5),
+                (15.0, 17.0), (17.0, 19.0), (1.1, 6.0), (15.0, 19.0), (1.1, 2.0), (2.0, 4.3),
+                (4.3, 6.0), (6.0, 8.68), (10.09, 12.86), (14.18, 16.0), (16.0, 19.0)]
+P_BASIS = ("FL", "P1", "P2", "P3", "P4p", "P5p", "P6p", "P8p")
+
+
 def write_bvll_bins_json(path=BVLL_BINS_JSON):
     obs = {}
     with warnings.catch_warnings():
@@ -839,6 +860,10 @@ def write_bvll_bins_json(path=BVLL_BINS_JSON):
                 obs[kstar_br_key(lep, a, b)] = flavio.sm_prediction(f"<dBR/dq2>({mode})", a, b) * (b - a)
                 for o in ("FL", "AFB", "P5p"):
                     obs[bin_key(f"<{o}>({mode})", a, b)] = flavio.sm_prediction(f"<{o}>({mode})", a, b)
+        mode = kstar_mode("mu")
+        for a, b in P_BASIS_BINS:
+            for o in P_BASIS:
+                obs[bin_key(f"<{o}>({mode})", a, b)] = flavio.sm_prediction(f"<{o}>({mode})", a, b)
     data = {"flavio_version": flavio_version(), "generated": datetime.date.today().isoformat(),
             "conventions": "flavio.sm_prediction, default parameters (central values), QCDF included; "
                            "BR(B0->K*0ll)[a,b] = '<dBR/dq2>'(a,b) * (b - a)",
@@ -908,12 +933,417 @@ def write_vector_q2_json(path=VECTOR_Q2_JSON):
     return points
 
 
+# ---------------------------------------------------------------- nuisance parameters
+# The inputs bscan varies to sample its SM covariance (host/config/nuisances.cpp): flavio's default
+# constraints (central, standard deviation, correlation), each mapped onto the physics-data keys it
+# moves. map: value (the key takes the sampled value), scale (key x value / central), inverse
+# (key x central / value: widths from lifetimes), power (key x (value / central)^exponent).
+NUISANCE_GROUPS = [
+    # (flavio parameters, [(targets, map, exponent) per parameter], source)
+    (["B->K BSZ a0_f+", "B->K BSZ a1_f+", "B->K BSZ a2_f+", "B->K BSZ a1_f0", "B->K BSZ a2_f0",
+      "B->K BSZ a0_fT", "B->K BSZ a1_fT", "B->K BSZ a2_fT"],
+     [(["form_factors.B_to_K.f_plus.a[0]", "form_factors.B_to_K.f_zero.a[0]"], "value", None),
+      (["form_factors.B_to_K.f_plus.a[1]"], "value", None),
+      (["form_factors.B_to_K.f_plus.a[2]"], "value", None),
+      (["form_factors.B_to_K.f_zero.a[1]"], "value", None),
+      (["form_factors.B_to_K.f_zero.a[2]"], "value", None),
+      (["form_factors.B_to_K.f_T.a[0]"], "value", None),
+      (["form_factors.B_to_K.f_T.a[1]"], "value", None),
+      (["form_factors.B_to_K.f_T.a[2]"], "value", None)],
+     "flavio 2.7 parameters_correlated.yml 'B->K BSZ' (GRvDV 2023, arXiv:2305.06301; a0(f0) = a0(f+))"),
+    ([f"B->K* BSZ a{k}_{ff}" for ff, ks in (("A0", "012"), ("A1", "012"), ("A12", "12"), ("V", "012"),
+                                            ("T1", "012"), ("T2", "12"), ("T23", "012")) for k in ks],
+     [([f"form_factors.B_to_Kstar.{ff}.a[{k}]"], "value", None)
+      for ff, ks in (("A0", "012"), ("A1", "012"), ("A12", "12"), ("V", "012"), ("T1", "012"),
+                     ("T2", "12"), ("T23", "012")) for k in ks],
+     "flavio 2.7 parameters_correlated.yml 'B->K* BSZ' (BSZ 2015, arXiv:1503.05534, LCSR + lattice)"),
+    (["tau_B+"], [(["widths.Gamma_Bp"], "inverse", None)], "flavio 2.7 parameters_uncorrelated.yml tau_B+ (PDG)"),
+    (["tau_B0"], [(["widths.Gamma_B0"], "inverse", None)], "flavio 2.7 parameters_uncorrelated.yml tau_B0 (PDG)"),
+    (["tau_Bs"], [(["widths.Gamma_Bs"], "inverse", None)], "flavio 2.7 parameters_uncorrelated.yml tau_Bs (PDG)"),
+    (["f_Bs"], [(["decay_constants.f_Bs"], "value", None)], "flavio 2.7 parameters_correlated.yml f_Bs (FLAG), its marginal"),
+    (["DeltaGamma/Gamma_Bs"], [(["widths.y_s"], "scale", None)],
+     "flavio 2.7 parameters_uncorrelated.yml DeltaGamma/Gamma_Bs; y_s = DeltaGamma/(2 Gamma)"),
+    (["m_t"], [(["sm_wilson_coefficients.C10"], "power", 1.53)],
+     "flavio 2.7 parameters_uncorrelated.yml m_t; C10_SM scales as (m_t/173.1)^1.53 (flavio wilsoncoefficients.py)"),
+]
+# Subleading hadronic corrections (flavio bpll_subleading.py, bvll/subleading.py): central 0, each
+# independent of the others bscan uses (flavio correlates a B0 parameter only with its B+ and B_s
+# partners), its marginal standard deviation.
+for _coef in "abc":
+    for _part in ("Re", "Im"):
+        NUISANCE_GROUPS.append(([f"B+->K+ deltaC9 {_coef} {_part}"],
+                                [([f"subleading.B_to_K.{_coef}.{_part.lower()}"], "value", None)],
+                                "flavio 2.7 parameters_correlated.yml (B -> K l l subleading corrections)"))
+for _name, _coef, _hel in [("delta_C7 a_0", "a", "0"), ("delta_C7 b_0", "b", "0"),
+                           ("delta_C7 a_-", "a", "-"), ("delta_C7 b_-", "b", "-"),
+                           ("delta_C7p a_+", "a", "+"), ("delta_C7p b_+", "b", "+"),
+                           ("deltaC9 c_0", "c", "0"), ("deltaC9 c_-", "c", "-"), ("deltaC9 c_+", "c", "+")]:
+    for _part in ("Re", "Im"):
+        NUISANCE_GROUPS.append(([f"B0->K*0 {_name} {_part}"],
+                                [([f"subleading.B_to_Kstar.{_coef}_{_hel}.{_part.lower()}"], "value", None)],
+                                "flavio 2.7 parameters_correlated.yml (B -> K* l l subleading corrections)"))
+CKM_PARAMETERS = ["Vus", "Vub", "Vcb", "gamma"]
+
+
+def parameter_constraints():
+    """name -> (central, covariance row) from flavio's default constraints, by constraint."""
+    out = {}
+    for dist, names in flavio.default_parameters._constraints:
+        cov = getattr(dist, "covariance", None)
+        if cov is None:
+            sd = getattr(dist, "standard_deviation", None)
+            if sd is None:
+                continue
+            cov = [[sd**2]]
+            central = [dist.central_value]
+        else:
+            central = list(dist.central_value)
+        for i, n in enumerate(names):
+            out[n] = (names, central, cov, i)
+    return out
+
+
+def xi_t_spread(n=100000, seed=1):
+    """Relative standard deviation of |xi_t| = |V_tb V_ts*| over flavio's CKM inputs."""
+    import numpy as np
+    par = central_parameters()
+    rng = np.random.default_rng(seed)
+    cons = parameter_constraints()
+    draws = []
+    for _ in range(n):
+        p = dict(par)
+        for name in CKM_PARAMETERS:
+            _, central, cov, i = cons[name]
+            p[name] = central[i] + math.sqrt(cov[i][i]) * rng.standard_normal()
+        draws.append(abs(ckm.xi("t", QIQJ)(p)))
+    central = abs(ckm.xi("t", QIQJ)(par))
+    return float(central), float(np.std(draws)) / float(central)
+
+
+def toml_list(values):
+    return "[" + ", ".join(repr(float(v)) for v in values) + "]"
+
+
+def write_nuisances_toml(path=NUISANCES_TOML):
+    cons = parameter_constraints()
+    xi_central, xi_rel = xi_t_spread()
+    lines = [
+        "# Nuisance parameters of bscan's SM covariance (bscan covariance, theory = \"covariance\"):",
+        "# flavio 2.7's default constraints of the inputs bscan's predictions use, each mapped onto",
+        "# the keys of flavio-2.7.toml it moves. Generated by tests/flavio/generate_reference.py",
+        f"# --only nuisances (flavio {flavio_version()}); format: docs/physics.md (theory covariance).",
+        "",
+        'name = "flavio-2.7-nuisances"',
+        'physics = "flavio-2.7"',
+        "",
+    ]
+    for names, targets, source in NUISANCE_GROUPS:
+        group, central_all, cov, _ = cons[names[0]]
+        idx = [group.index(n) for n in names]
+        lines += ["[[group]]", f"source = {json.dumps(source)}"]
+        lines.append("parameters = [")
+        for n, (keys, how, exponent) in zip(names, targets):
+            i = group.index(n)
+            entry = (f'  {{ name = {json.dumps(n)}, central = {float(central_all[i])!r}, '
+                     f'sigma = {float(math.sqrt(cov[i][i]))!r}, map = "{how}", targets = {json.dumps(keys)}')
+            if exponent is not None:
+                entry += f", exponent = {exponent!r}"
+            lines.append(entry + " },")
+        lines.append("]")
+        if len(names) > 1:
+            lines.append("correlation = [")
+            for a in idx:
+                lines.append("  " + toml_list(float(cov[a][b]) / math.sqrt(cov[a][a] * cov[b][b]) for b in idx) + ",")
+            lines.append("]")
+        lines.append("")
+    lines += ["[[group]]",
+              'source = "|xi_t| = |V_tb V_ts*|: its relative standard deviation over 1e5 draws of flavio 2.7\'s '
+              'Vus, Vub, Vcb, gamma (ckm.xi(\'t\', \'bs\')), the phase kept"',
+              "parameters = [",
+              f'  {{ name = "|xi_t|", central = {xi_central!r}, sigma = {xi_central * xi_rel!r}, map = "scale", '
+              'targets = ["constants.xi_t_re", "constants.xi_t_im"] },',
+              "]", ""]
+    with open(path, "w", newline="\n") as f:
+        f.write("\n".join(lines))
+    return xi_rel
+
+
+# The observables bscan's theory covariance is compared on (tests/test_theory_covariance.cpp):
+# bscan id -> (flavio name, arguments, factor: bscan = factor x flavio).
+COVARIANCE_OBSERVABLES = [
+    ("BR(B+->K+mumu)[1.1,6.0]", ("<dBR/dq2>(B+->Kmumu)", 1.1, 6.0), 4.9),
+    ("BR(B+->K+mumu)[15.0,22.0]", ("<dBR/dq2>(B+->Kmumu)", 15.0, 22.0), 7.0),
+    ("BR(B0->K*0mumu)[1.1,6.0]", ("<dBR/dq2>(B0->K*mumu)", 1.1, 6.0), 4.9),
+    ("BR(B0->K*0mumu)[15.0,19.0]", ("<dBR/dq2>(B0->K*mumu)", 15.0, 19.0), 4.0),
+    ("FL(B0->K*0mumu)[1.1,2.5]", ("<FL>(B0->K*mumu)", 1.1, 2.5), 1.0),
+    ("FL(B0->K*0mumu)[4.0,6.0]", ("<FL>(B0->K*mumu)", 4.0, 6.0), 1.0),
+    ("AFB(B0->K*0mumu)[4.0,6.0]", ("<AFB>(B0->K*mumu)", 4.0, 6.0), 1.0),
+    ("P5p(B0->K*0mumu)[1.1,2.5]", ("<P5p>(B0->K*mumu)", 1.1, 2.5), 1.0),
+    ("P5p(B0->K*0mumu)[2.5,4.0]", ("<P5p>(B0->K*mumu)", 2.5, 4.0), 1.0),
+    ("P5p(B0->K*0mumu)[4.0,6.0]", ("<P5p>(B0->K*mumu)", 4.0, 6.0), 1.0),
+    ("RK[1.1,6.0]", ("<Rmue>(B+->Kll)", 1.1, 6.0), 1.0),
+    ("RKstar[1.1,6.0]", ("<Rmue>(B0->K*ll)", 1.1, 6.0), 1.0),
+    ("BR(Bs->mumu)", ("BR(Bs->mumu)",), 1.0),
+]
+
+
+def covariance_block(par_vary, n):
+    obs = [o[1] if len(o[1]) > 1 else o[1][0] for o in COVARIANCE_OBSERVABLES]
+    factors = [o[2] for o in COVARIANCE_OBSERVABLES]
+    t = time.time()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cov = flavio.sm_covariance(obs, N=n, par_vary=par_vary)
+    seconds = time.time() - t
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        central = [f * (flavio.sm_prediction(o) if isinstance(o, str) else flavio.sm_prediction(*o))
+                   for o, f in zip(obs, factors)]
+    sigma = [f * math.sqrt(cov[i][i]) for i, f in enumerate(factors)]
+    corr = [[float(cov[i][j] / math.sqrt(cov[i][i] * cov[j][j])) for j in range(len(obs))]
+            for i in range(len(obs))]
+    return {"samples": n, "seconds": round(seconds, 1), "central": central, "sigma": sigma,
+            "correlation": corr}
+
+
+def write_sm_covariance_json(path=SM_COVARIANCE_JSON, n_all=1000, n_sampled=1000):
+    sampled = [n for names, _, _ in NUISANCE_GROUPS for n in names] + CKM_PARAMETERS
+    data = {"flavio_version": flavio_version(), "generated": datetime.date.today().isoformat(),
+            "machine": machine_description(),
+            "conventions": "flavio.sm_covariance(obs, N, par_vary); bscan value = factor x flavio value",
+            "observables": [o[0] for o in COVARIANCE_OBSERVABLES],
+            "flavio_names": [list(o[1]) for o in COVARIANCE_OBSERVABLES],
+            "factors": [o[2] for o in COVARIANCE_OBSERVABLES],
+            "sampled_parameters": sampled,
+            "all": covariance_block("all", n_all),
+            "bscan_nuisances": covariance_block(sampled, n_sampled)}
+    dump_json(path, data)
+    return data
+
+
+# ---------------------------------------------------------------- the current measurement set
+# Entries: flavio measurement name, bscan entry name, role. Bins inside the narrow charmonium region
+# (8.68 < q2 < 14.18 GeV^2, where flavio warns its predictions mean nothing) and bins that overlap
+# narrower ones (LHCb's [1.1,6], [15,19]) are left out; a correlated entry keeps the marginal
+# (rows and columns) of the rest.
+BSLL_2025_ENTRIES = (
+    [("LHCb RK RK* 2022", "LHCb_RK_RKstar_2022", "anomaly")]
+    + [(f"LHCb B->K*mumu 2020 P {b}", "LHCb_Kstar_P_2020_" + b.replace("-", "_").replace(".", "p"), "anomaly")
+       for b in ("0.1-0.98", "1.1-2.5", "2.5-4", "4-6", "6-8", "15-17", "17-19")]
+    + [(f"CMS B->K*mumu 2024 {b}", "CMS_Kstar_P_2024_" + b.replace("-", "_").replace(".", "p"), "anomaly")
+       for b in ("1.1-2", "2-4.3", "4.3-6", "6-8.68", "14.18-16")]
+    + [("CMS B+->Kmumu BR 2024", "CMS_K_BR_2024", "anomaly"),
+       ("LHCb B0->K*mumu BR 2016", "LHCb_Kstar_BR_2016", "anomaly"),
+       ("GSSS combination Bs->mumu 2022", "Bs_mumu_2022", "bound")])
+BSLL_2025_DROP = [(8.68, 14.18)]  # no bin may reach into this
+BSLL_2025_WIDE = {"LHCb B0->K*mumu BR 2016": [(1.1, 6.0), (15.0, 19.0)]}  # overlap narrower bins
+
+
+def bscan_obs(name, a=None, b=None):
+    """(bscan id, factor): bscan value = factor x flavio value."""
+    if a is None:
+        return {"BR(Bs->mumu)": "BR(Bs->mumu)", "BR(B0->mumu)": None}[name], 1.0
+    rng = f"[{float(a)!r},{float(b)!r}]"
+    table = {"<Rmue>(B+->Kll)": ("RK", 1.0), "<Rmue>(B0->K*ll)": ("RKstar", 1.0),
+             "<dBR/dq2>(B+->Kmumu)": ("BR(B+->K+mumu)", b - a),
+             "<dBR/dq2>(B0->K*mumu)": ("BR(B0->K*0mumu)", b - a)}
+    if name in table:
+        stem, factor = table[name]
+        return stem + rng, factor
+    obs = name[1:name.index(">")]
+    return f"{obs}(B0->K*0mumu){rng}", 1.0
+
+
+def keep_bin(fname, a, b):
+    if a is None:
+        return True
+    return (all(b <= lo or a >= hi for lo, hi in BSLL_2025_DROP)
+            and (float(a), float(b)) not in BSLL_2025_WIDE.get(fname, []))
+
+
+def toml_errors(err, factor):
+    pairs = [[e * factor, e * factor] for e in err.get("symmetric_errors", [])]
+    pairs += [[r * factor, l * factor] for r, l in err.get("asymmetric_errors", [])]
+    return "[" + ", ".join(f"[{p!r}, {m!r}]" for p, m in pairs) + "]"
+
+
+def write_bsll_2025_toml(path=BSLL_2025_TOML):
+    import yaml
+    from flavio._parse_errors import errors_from_string
+    with open(os.path.join(os.path.dirname(flavio.__file__), "data", "measurements.yml")) as f:
+        meas = yaml.safe_load(f)
+    out = [
+        "# b -> s mu mu and (g-2)_mu as measured by 2025, with the SM covariance sampled over the nuisance",
+        "# parameters (theory = \"covariance\"). Every entry holds one flavio 2.7 measurement (flavio_name)",
+        "# whole, its numbers as flavio's measurements.yml holds them; generated by",
+        "# tests/flavio/generate_reference.py --only bsll_2025. Binned dBR/dq2 are stored as bscan's binned",
+        "# BR (times the bin width). Format and choices: docs/measurements.md.",
+        'name = "bsll-2025"',
+        'description = "LHCb R_K/R_K* 2022, LHCb 2020 and CMS 2024 B0 -> K*0 mu mu P basis, CMS 2024 B+ -> K+ mu mu '
+        'and LHCb 2016 B0 -> K*0 mu mu rates, B_s -> mu mu 2022, (g-2)_mu 2025; SM covariance sampled"',
+        'source = "flavio 2.7 measurements.yml (flav-io/flavio v2.7.1); (g-2)_mu: Muon g-2 2025 (arXiv:2506.03069) '
+        'and the 2025 Theory Initiative white paper (arXiv:2505.21476)"',
+        'theory = "covariance"', ""]
+    groups = {"lfu": [], "angular": [], "rates": [], "Bs_mumu": [], "g2_mu": []}
+    entries = []
+    for fname, ename, role in BSLL_2025_ENTRIES:
+        m = meas[fname]
+        src = f"{m.get('experiment', 'combination')}, inspire {m['inspire']}; flavio 2.7 measurements.yml '{fname}'"
+        if "observables" in m:  # multivariate normal (the B_s -> mu mu combination): the B_s marginal
+            v = m["values"]
+            i = m["observables"].index("BR(Bs->mumu)")
+            entries.append(
+                "[[constraint]]\n"
+                f'name = "{ename}"\nrole = "{role}"\ntype = "measurement"\nflavio_name = "{fname}"\n'
+                f'observable = "BR(Bs->mumu)"\nvalue = {v["central_value"][i]!r}\n'
+                f'errors = [[{v["standard_deviation"][i]!r}, {v["standard_deviation"][i]!r}]]\n'
+                f'source = "{src}"\n'
+                'note = "the B_s marginal of the 2-D Gaussian fit to the combination (B0 -> mu mu, correlation '
+                f'{v["correlation"][0][1]:.3f}, is not a bscan observable yet)"\n')
+            groups["Bs_mumu"].append(ename)
+            continue
+        values = []
+        for idx, val in enumerate(m["values"]):
+            a, b = val.get("q2min"), val.get("q2max")
+            if not keep_bin(fname, a, b):
+                continue
+            bid, factor = bscan_obs(val["name"], a, b)
+            values.append((idx, bid, errors_from_string(val["value"]), factor))
+        if "correlation" in m:
+            n_all = len(m["values"])
+            rows = m["correlation"]
+            full = [[None] * n_all for _ in range(n_all)]
+            triangle = all(len(row) == n_all - i for i, row in enumerate(rows))
+            for i, row in enumerate(rows):
+                for k, r in enumerate(row):
+                    j = i + k if triangle else k
+                    full[i][j] = r
+                    full[j][i] = r
+            keep = [v[0] for v in values]
+            lines = [f'name = "{ename}"', f'role = "{role}"', 'type = "correlated"', f'flavio_name = "{fname}"',
+                     "values = ["]
+            for _, bid, err, factor in values:
+                lines.append(f'  {{ observable = "{bid}", value = {err["central_value"] * factor!r}, '
+                             f'errors = {toml_errors(err, factor)} }},')
+            lines.append("]")
+            lines.append("correlation = [")
+            for i in keep:
+                lines.append("  [" + ", ".join(repr(float(full[i][j])) for j in keep) + "],")
+            lines.append("]")
+            lines.append(f'source = "{src}"')
+            if len(keep) < n_all:
+                lines.append(f'note = "{n_all - len(keep)} of its {n_all} bins left out (charmonium region or '
+                             'overlapping wide bins): the marginal of the rest"')
+            entries.append("[[constraint]]\n" + "\n".join(lines) + "\n")
+            groups["lfu" if "RK" in fname else ("rates" if "BR" in fname else "angular")].append(ename)
+        else:  # independent values: one single measurement each
+            for _, bid, err, factor in values:
+                sub = ename + "_" + bid[bid.index("[") + 1:-1].replace(",", "_").replace(".", "p")
+                entries.append(
+                    "[[constraint]]\n"
+                    f'name = "{sub}"\nrole = "{role}"\ntype = "measurement"\nflavio_name = "{fname}"\n'
+                    f'observable = "{bid}"\nvalue = {err["central_value"] * factor!r}\n'
+                    f'errors = {toml_errors(err, factor)}\nsource = "{src}"\n')
+                groups["rates"].append(sub)
+    a_exp, s_exp = 1165920715e-12, 145e-12  # FNAL g-2 combination 2025 (flavio 'FNAL g-2 combination 2025')
+    a_sm, s_sm = 116592033e-11, 62e-11      # Theory Initiative 2025, arXiv:2505.21476
+    entries.append(
+        "[[constraint]]\n"
+        'name = "g2_mu"\nrole = "bound"\ntype = "measurement"\nobservable = "delta_a_mu"\n'
+        f"value = {a_exp - a_sm!r}\n"
+        f"errors = [[{s_exp!r}, {s_exp!r}], [{s_sm!r}, {s_sm!r}]]\n"
+        'source = "a_mu(exp) = 116 592 071.5(14.5)e-11 (Muon g-2 2025, arXiv:2506.03069; flavio \'FNAL g-2 '
+        'combination 2025\') minus a_mu(SM) = 116 592 033(62)e-11 (Theory Initiative 2025, arXiv:2505.21476); '
+        '(exp) then (SM)"\n'
+        'note = "no tension left: a bound on new contributions"\n')
+    groups["g2_mu"].append("g2_mu")
+    groups["bsll"] = groups["lfu"] + groups["angular"] + groups["rates"] + groups["Bs_mumu"]
+    groups["all"] = groups["bsll"] + groups["g2_mu"]
+    out.append("[chi2_groups]")
+    for g, members in groups.items():
+        out.append(f"{g} = [" + ", ".join(f'"{n}"' for n in members) + "]")
+    out.append("")
+    with open(path, "w", newline="\n") as f:
+        f.write("\n".join(out) + "\n" + "\n".join(entries))
+    return len(entries)
+
+
+# ---------------------------------------------------------------- FastLikelihood of bsll-2025
+def flavio_obs_of(bscan_id):
+    """The flavio observable (tuple) of a bscan id in bsll-2025."""
+    import re
+    if bscan_id == "BR(Bs->mumu)":
+        return "BR(Bs->mumu)", 1.0
+    m = re.match(r"^(.*)\[([^,]+),([^\]]+)\]$", bscan_id)
+    stem, a, b = m.group(1), float(m.group(2)), float(m.group(3))
+    table = {"RK": "<Rmue>(B+->Kll)", "RKstar": "<Rmue>(B0->K*ll)",
+             "BR(B+->K+mumu)": "<dBR/dq2>(B+->Kmumu)", "BR(B0->K*0mumu)": "<dBR/dq2>(B0->K*mumu)"}
+    if stem in table:
+        return (table[stem], a, b), (b - a if stem.startswith("BR") else 1.0)
+    return (f"<{stem[:stem.index('(')]}>(B0->K*mumu)", a, b), 1.0
+
+
+def fast_likelihood_points(n=24, seed=2025):
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    names = ["C9_bsmumu", "C10_bsmumu", "C9p_bsmumu", "C10p_bsmumu",
+             "C9_bsee", "C10_bsee", "C9p_bsee", "C10p_bsee"]
+    scale = [0.8, 0.5, 0.3, 0.3, 0.5, 0.5, 0.3, 0.3]
+    return [{k: float(round(s * rng.uniform(-1, 1), 3)) for k, s in zip(names, scale)} for _ in range(n)]
+
+
+def write_fast_likelihood_json(path=FAST_LIKELIHOOD_JSON, n_sm=300, n_exp=5000):
+    import tomllib
+    with open(BSLL_2025_TOML, "rb") as f:
+        bscan_set = tomllib.load(f)
+    ids = []
+    for c in bscan_set["constraint"]:
+        if c.get("flavio_name") is None:
+            continue  # g-2: no WET dependence
+        for v in c.get("values", [{"observable": c.get("observable")}]):
+            if v["observable"] not in ids:
+                ids.append(v["observable"])
+    obs = [flavio_obs_of(i)[0] for i in ids]
+    measurements = sorted({c["flavio_name"] for c in bscan_set["constraint"] if "flavio_name" in c})
+    from flavio.statistics.likelihood import FastLikelihood
+    fl = FastLikelihood(
+        "bscan bsll-2025", observables=obs, include_measurements=measurements)
+    t = time.time()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fl.make_measurement(N=n_sm, Nexp=n_exp)
+    t_make = time.time() - t
+    par = flavio.default_parameters.get_central_all()
+    points = []
+    t = time.time()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sm = fl.log_likelihood(par, flavio.WilsonCoefficients())
+        for wc in fast_likelihood_points():
+            w = flavio.WilsonCoefficients()
+            w.set_initial(wc, SCALE, "WET", "flavio")
+            points.append({"wc": wc, "delta_chi2": -2.0 * (fl.log_likelihood(par, w) - sm)})
+    t_eval = time.time() - t
+    data = {"flavio_version": flavio_version(), "generated": datetime.date.today().isoformat(),
+            "machine": machine_description(),
+            "conventions": "FastLikelihood(observables = bsll-2025's b->s mu mu observables, "
+                           "include_measurements = their flavio measurements); make_measurement(N, Nexp); "
+                           "delta_chi2 = -2 (logL(WET point) - logL(SM)) at flavio's central parameters",
+            "sm_samples": n_sm, "exp_samples": n_exp, "observables": ids, "measurements": measurements,
+            "seconds_make_measurement": round(t_make, 1), "seconds_points": round(t_eval, 1),
+            "points": points}
+    dump_json(path, data)
+    return data
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=("wceff", "constants", "json", "bvll", "qcdf", "bvll_bins", "vector_q2"), action="append",
+    parser.add_argument("--only", choices=("wceff", "constants", "json", "bvll", "qcdf", "bvll_bins", "vector_q2",
+                                 "nuisances", "sm_covariance", "bsll_2025", "fast_likelihood"), action="append",
                         help="generate only this output (repeatable); default: all")
     args = parser.parse_args(argv)
-    todo = args.only or ["wceff", "constants", "json", "bvll", "qcdf", "bvll_bins", "vector_q2"]
+    todo = args.only or ["wceff", "constants", "json", "bvll", "qcdf", "bvll_bins", "vector_q2",
+                         "nuisances", "sm_covariance", "bsll_2025", "fast_likelihood"]
     print(f"flavio {flavio_version()}", file=sys.stderr)
     if "wceff" in todo:
         rows, failures = write_wceff_corrections()
@@ -935,6 +1365,20 @@ def main(argv=None):
     if "bvll_bins" in todo:
         obs = write_bvll_bins_json()
         print(f"wrote {BVLL_BINS_JSON}: {len(obs)} values", file=sys.stderr)
+    if "nuisances" in todo:
+        xi_rel = write_nuisances_toml()
+        print(f"wrote {NUISANCES_TOML}: |xi_t| relative sigma {xi_rel:.4f}", file=sys.stderr)
+    if "sm_covariance" in todo:
+        data = write_sm_covariance_json()
+        print(f"wrote {SM_COVARIANCE_JSON}: {data['all']['seconds']} s (all), "
+              f"{data['bscan_nuisances']['seconds']} s (bscan's nuisances)", file=sys.stderr)
+    if "bsll_2025" in todo:
+        n = write_bsll_2025_toml()
+        print(f"wrote {BSLL_2025_TOML}: {n} entries", file=sys.stderr)
+    if "fast_likelihood" in todo:
+        data = write_fast_likelihood_json()
+        print(f"wrote {FAST_LIKELIHOOD_JSON}: {len(data['points'])} points, "
+              f"{data['seconds_make_measurement']} s + {data['seconds_points']} s", file=sys.stderr)
     if "bvll" in todo:
         write_reference_bvll_json()
         print(f"wrote {REFERENCE_BVLL_JSON}", file=sys.stderr)
