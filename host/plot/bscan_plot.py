@@ -37,6 +37,11 @@ the file holds): on the (x, y) plane a colour map with a colour bar and labelled
 log colour scale when the observable is positive and spans LOG_DECADES decades or more), blank
 where it is NaN; with one axis left by --select, a line against x.
 
+With --chi2 GROUP (or [plot] chi2 = "GROUP") it draws the confidence regions of a chi2 group of
+the measurement set: Delta chi2 against the plane's minimum (the best-fit point, a star) filled
+at 1, 2 and 3 sigma for as many parameters as the plot has axes (2.30, 6.18, 11.83 on a plane;
+1, 4, 9 on a line), cells without a prediction (NaN) hatched.
+
 Errors print one line `bscan plot: error: ...` on stderr and exit with status 2.
 """
 import argparse
@@ -71,7 +76,7 @@ EXCLUSION_COLOR = "0.8"
 EXCLUSION_ALPHA = 0.6
 LINE_STYLES = {"solid", "dashed", "dashdot", "dotted", "-", "--", "-.", ":"}
 PLOT_KEYS = {"title", "x", "y", "solutions", "exclusions", "styles", "colors", "benchmarks",
-             "xlabel", "ylabel", "label", "curves", "data"}
+             "xlabel", "ylabel", "label", "curves", "data", "chi2"}
 FLAG_DATASET = re.compile(r"flags(_\d+)?")
 BOOKKEEPING = "bscan_chunks_done"  # a resumable run's chunk list (removed when the file completes)
 LOG_DECADES = 3      # a positive observable spanning at least this many decades gets log colours
@@ -137,6 +142,8 @@ def parse_args(argv):
                         help="draw this stored observable (bscan id or dataset name) as a colour "
                         "map, or a line with one axis left, instead of the regions; the default "
                         "(the config's first stored observable) for a file without flags")
+    parser.add_argument("--chi2", metavar="GROUP",
+                        help="draw the 1/2/3 sigma confidence regions of a chi2 group")
     parser.add_argument("--title", help="figure title")
     parser.add_argument("--dpi", type=int, default=150, help="resolution of raster output")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing output")
@@ -148,6 +155,9 @@ def parse_args(argv):
             option is not None for option in (args.curves, args.solutions, args.exclusions)):
         raise PlotError("--observable draws one observable: it does not combine with --curves, "
                         "--solutions or --exclusions")
+    if args.chi2 is not None and (args.observable is not None or args.curves is not None):
+        raise PlotError("--chi2 draws confidence regions: it does not combine with --observable "
+                        "or --curves")
     return args
 
 
@@ -206,7 +216,7 @@ def plot_table(config):
     if unknown:
         raise PlotError(f"unknown key(s) in [plot]: {', '.join(unknown)} "
                         f"(known: {', '.join(sorted(PLOT_KEYS))})")
-    for key in ("title", "x", "y", "xlabel", "ylabel", "label", "data"):
+    for key in ("title", "x", "y", "xlabel", "ylabel", "label", "data", "chi2"):
         if key in table:
             check_type(key, table[key], str, "a string")
     for key in ("solutions", "exclusions", "curves"):
@@ -784,6 +794,70 @@ def plot_observable(args, h5, config, table, axes):
     return path
 
 
+# Delta chi2 of the 1, 2, 3 sigma regions (probabilities erf(n/sqrt2)) for 1 and 2 parameters.
+CL_LEVELS = {1: (1.0, 4.0, 9.0), 2: (2.2957, 6.1801, 11.8292)}
+CL_SHADES = ("#08519c", "#6baed6", "#c6dbef")
+
+
+def draw_chi2(ax, view, delta, group):
+    """Confidence regions of Delta chi2 (relative to the plotted minimum) and the best fit."""
+    xaxis, yaxis = view
+    finite = np.isfinite(delta)
+    best = np.nanmin(delta)
+    rel = delta - best
+    levels = CL_LEVELS[1 if yaxis is None else 2]
+    handles = []
+    if yaxis is None:
+        for n, (level, color) in reversed(list(enumerate(zip(levels, CL_SHADES)))):
+            ax.fill_between(xaxis.values, 0, rel, where=rel <= level, color=color, step="mid",
+                            label=f"{n + 1}σ")
+        ax.plot(xaxis.values, rel, color="black", linewidth=1.2)
+        ax.set_ylabel(f"$\\Delta\\chi^2$ ({group})")
+        ax.set_ylim(0, levels[-1] * 1.5)
+        i = int(np.nanargmin(delta))
+        handles.append(ax.axvline(xaxis.values[i], color="black", linestyle=":",
+                                  label=f"best fit, Δχ²(SM) = {best:.1f}"))
+        return handles
+    xe, ye = cell_edges(xaxis), cell_edges(yaxis)
+    for n in reversed(range(3)):
+        fill(ax, xe, ye, finite & (rel <= levels[n]), CL_SHADES[n], 1.0)
+        handles.insert(0, Patch(facecolor=CL_SHADES[n], label=f"{n + 1}σ (Δχ² ≤ {levels[n]:.2f})"))
+    for n in range(3):
+        outline(ax, xaxis, yaxis, finite & (rel <= levels[n]), "solid")
+    if not finite.all():
+        ax.pcolormesh(xe, ye, np.ma.masked_where(finite, np.ones(delta.shape)), hatch="xx",
+                      alpha=0.0, shading="flat")
+        handles.append(Patch(facecolor="none", hatch="xx", label="no prediction"))
+    j, i = np.unravel_index(np.nanargmin(delta), delta.shape)
+    handles.append(ax.scatter([xaxis.values[i]], [yaxis.values[j]], marker="*", s=200, zorder=5,
+                              color="orange", edgecolors="black",
+                              label=f"best fit, Δχ²(SM) = {best:.1f}"))
+    ax.set_xlim(xe[0], xe[-1])
+    ax.set_ylim(ye[0], ye[-1])
+    return handles
+
+
+def plot_chi2(args, h5, table, axes, group):
+    """Draw the confidence regions of chi2 group `group`; the path."""
+    name = f"delta_chi2_{group}"
+    if name not in h5:
+        groups = sorted(k[len("delta_chi2_"):] for k in h5 if k.startswith("delta_chi2_"))
+        raise PlotError(f"--chi2: the file has no chi2 group {group!r} "
+                        f"(groups: {', '.join(groups) or 'none: a measurement set with chi2_groups'})")
+    selects = parse_selects(args.select, axes)
+    x, y = choose_view(axes, *requested_axes(args, table), selects)
+    path, fmt = output_path(args)
+    delta = read_plane(h5, name, axes, selects, x, y).astype(float)
+    if not np.isfinite(delta).any():
+        raise PlotError(f"{name} has no finite value on the plotted {'plane' if y else 'line'}")
+    by_name = {axis.name: axis for axis in axes}
+    view = (by_name[x], by_name[y] if y is not None else None)
+    fig = make_figure(args, table, view, lambda fig, ax: draw_chi2(ax, view, delta, group),
+                      selection_note(axes, selects))
+    save(fig, path, fmt, args.dpi)
+    return path
+
+
 def run(argv):
     """Read the scan, draw the figure and write it; return the output path."""
     args = parse_args(argv)
@@ -801,6 +875,9 @@ def run(argv):
         table = plot_table(config)
         axes = read_axes(h5, config)
         index = flag_index(h5)
+        group = args.chi2 if args.chi2 is not None else table.get("chi2")
+        if group is not None and args.observable is None:
+            return plot_chi2(args, h5, table, axes, group)
         if args.observable is not None or not index:
             return plot_observable(args, h5, config, table, axes)
         anomalies, exclusions = classify(index)

@@ -1313,6 +1313,12 @@ def write_fast_likelihood_json(path=FAST_LIKELIHOOD_JSON, n_sm=300, n_exp=5000):
         warnings.simplefilter("ignore")
         fl.make_measurement(N=n_sm, Nexp=n_exp)
     t_make = time.time() - t
+    import numpy as np
+    cov = np.array(fl.sm_covariance.get(force=False), dtype=float)
+    factors = np.array([flavio_obs_of(i)[1] for i in ids])
+    sigma = np.sqrt(np.diag(cov))
+    sm_cov = {"sigma": list(map(float, sigma * factors)),
+              "correlation": [list(map(float, row)) for row in cov / np.outer(sigma, sigma)]}
     par = flavio.default_parameters.get_central_all()
     points = []
     t = time.time()
@@ -1331,7 +1337,7 @@ def write_fast_likelihood_json(path=FAST_LIKELIHOOD_JSON, n_sm=300, n_exp=5000):
                            "delta_chi2 = -2 (logL(WET point) - logL(SM)) at flavio's central parameters",
             "sm_samples": n_sm, "exp_samples": n_exp, "observables": ids, "measurements": measurements,
             "seconds_make_measurement": round(t_make, 1), "seconds_points": round(t_eval, 1),
-            "points": points}
+            "sm_covariance": sm_cov, "points": points}
     dump_json(path, data)
     return data
 

@@ -340,6 +340,33 @@ def check_benchmark_placement(c):
             f"bound_levels: {module.bound_levels(flags)}")
 
 
+CL_DARK = np.array([0x08, 0x51, 0x9c]) / 255  # the 1σ fill of --chi2
+
+
+def test_chi2(c, tmp):
+    """--chi2 GROUP: Δχ² regions around the plane's minimum, cells without prediction hatched,
+    a named error for an unknown group."""
+    from matplotlib.image import imread
+    scan = os.path.join(tmp, "scan.h5")
+    make_scan(scan, plane_axes())
+    axes = plane_axes()
+    m_a, coupling = np.meshgrid(axes["m_a"][0], axes["c_sb_plus"][0], indexing="ij")
+    # a bowl with its minimum -5 at m_a = 1.5, log10 c = -9.5; NaN in one corner
+    delta = 4 * (m_a - 1.5) ** 2 + 6 * (np.log10(coupling) + 9.5) ** 2 - 5
+    delta[:5, :5] = np.nan
+    with h5py.File(scan, "a") as h5:
+        h5.create_dataset("delta_chi2_all", data=delta.astype(np.float32))
+    png = os.path.join(tmp, "chi2.png")
+    c.expect_ok(scan, "-o", png, "--chi2", "all")
+    image = imread(png)
+    dark = colour_fraction(image, CL_DARK)
+    c.check(0.005 < dark < 0.3, f"1σ region covers {dark:.3f} of the image")
+    c.expect_error(["no chi2 group", "'flavour'", "all"], scan, "-o", png, "--overwrite",
+                   "--chi2", "flavour")
+    c.expect_error(["--chi2", "--observable"], scan, "-o", png, "--overwrite", "--chi2", "all",
+                   "--observable", "RK[1.1,6.0]")
+
+
 def main(argv):
     """Run every test group in parallel; return the exit status."""
     if len(argv) != 2:
@@ -347,7 +374,7 @@ def main(argv):
         return 1
     checker = Checker(os.path.abspath(argv[1]))
     tests = [test_png, test_pdf, test_errors, test_select, test_bound_solution,
-             test_observable_map, test_observable_line, test_observable_errors]
+             test_observable_map, test_observable_line, test_observable_errors, test_chi2]
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(len(tests)) as pool:
         dirs = [os.path.join(tmp, test.__name__) for test in tests]
         for directory in dirs:
