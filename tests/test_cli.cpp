@@ -122,6 +122,18 @@ TEST_F(Cli, PointJsonHasPullsAndFlags) {
   const Result none = bscan("point --model alp --measurements none --json", dir_);
   ASSERT_EQ(none.code, 0);
   EXPECT_TRUE(nlohmann::json::parse(none.out).at("flags").empty());
+  // --only keeps the named entries: their pulls, and chi2 groups over what is left.
+  const Result only = bscan(
+      "point --model vector --set m_V=2.5 --set g_bs=-1.75e-8 --set g_muV=0.1 --set g_muA=-0.044 "
+      "--measurements paper-2017 --only RK,g2_mu --json",
+      dir_);
+  ASSERT_EQ(only.code, 0) << test::read_text(dir_ / "stderr.txt");
+  const auto jo = nlohmann::json::parse(only.out);
+  EXPECT_EQ(jo.at("pulls").size(), 2u) << jo.at("pulls").dump();
+  const double rk = jo.at("pulls").at("RK").get<double>(), g2 = jo.at("pulls").at("g2_mu");
+  EXPECT_NEAR(jo.at("chi2").at("chi2_all").get<double>(), rk * rk + g2 * g2,
+              1e-4 * (rk * rk + g2 * g2));
+  EXPECT_EQ(bscan("point --model vector --measurements paper-2017 --only RK,nope", dir_).code, 2);
 }
 
 // A paper figure end to end, as the README shows it: the example config, the run's summary table

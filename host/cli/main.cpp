@@ -115,6 +115,8 @@ int bscan::cli::main(int argc, char** argv) {
   cmd_point->add_option("--physics", point.physics, "physics data set (data/parameters/NAME.toml)");
   cmd_point->add_option("--measurements", point.measurements,
                         "measurement set for pulls and flags (default paper-2021; none: off)");
+  cmd_point->add_option("--only", point.only, "only these entries of the set (NAME,NAME,...)")
+      ->delimiter(',');
   cmd_point->add_flag("--json", point.json, "print one JSON object");
 
   bscan::cli::CovarianceOptions cov;

@@ -52,6 +52,7 @@ std::string point(const PointOptions& opt) {
   }
   ConstraintOptions copt;
   if (opt.measurements != "none") copt.measurements = opt.measurements;
+  copt.only = opt.only;
   const PointResult r = evaluate_point(model, physics, values, ids, copt);
   const ScanPlan& pb = r.plan;
   const std::vector<double>& out = r.values;

@@ -12,6 +12,7 @@ struct PointOptions {
   std::vector<std::string> presets;
   std::string physics = "flavio-2.7";
   std::string measurements = "paper-2021";  // constraints to evaluate; "none": no constraints
+  std::vector<std::string> only;            // only these entries of the set (names)
   bool json = false;
 };
 

@@ -209,6 +209,7 @@ ScanConfig parse_config(const std::string& text, const std::string& origin) {
     o.smear = k.value("smear", false);
     o.g2_paper = k.value("g2", std::string("full")) == "paper";
     o.theory_samples = k.value("theory_samples", o.theory_samples);
+    o.theory_seed = k.value("theory_seed", o.theory_seed);
     if (k.contains("theory_errors"))
       for (const auto& [g, v] : k["theory_errors"].items())
         o.theory_errors[g] = finite(v.get<double>(), origin, "constraints.theory_errors." + g);

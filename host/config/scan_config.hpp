@@ -1,6 +1,7 @@
 // The scan configuration (TOML): parsed, validated against schemas/scan-config.schema.json, and
 // checked against the model registry, with errors that name the offending key.
 #pragma once
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -24,6 +25,7 @@ struct ConstraintOptions {
   std::map<std::string, double> thresholds;     // min/max constraint name -> new threshold
   bool g2_paper = false;                        // paper 000's simplified g-2 (Eq. 3.28)
   int theory_samples = 1000;  // draws of the nuisance parameters (sets with theory = "covariance")
+  std::uint64_t theory_seed = 20261207;  // their seed (kDefaultTheorySeed)
 };
 
 // What the output file stores (the config's `output` table; `output = "PATH"` stores everything).

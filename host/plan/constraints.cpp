@@ -194,7 +194,7 @@ double chi2_quantile(int n, double sigmas) {
 // theory errors: relative to the SM value, uncorrelated), one block per entry and per group, and
 // the SM's chi2 per group.
 void plan_gaussian(const MeasurementSet& set, std::vector<Planned>& planned, ScanPlan& pb,
-                   const std::map<std::string, double>& groups, int samples) {
+                   const std::map<std::string, double>& groups, int samples, std::uint64_t seed) {
   GaussianPlan& gp = pb.gaussian;
   std::vector<std::vector<int>> comps(planned.size());
   std::vector<double> sigma, th_rel;
@@ -255,7 +255,7 @@ void plan_gaussian(const MeasurementSet& set, std::vector<Planned>& planned, Sca
       if (it == distinct.end()) distinct.push_back(ids[i]);
     }
     pb.theory = std::make_shared<const TheoryCovariance>(
-        sample_theory_covariance(*pb.physics, distinct, pb.model, samples));
+        sample_theory_covariance(*pb.physics, distinct, pb.model, samples, seed));
     for (int i = 0; i < n; ++i)
       for (int j = 0; j < n; ++j)
         C(i, j) += pb.theory->covariance(static_cast<Eigen::Index>(at[i]),
@@ -334,7 +334,7 @@ void plan_constraints(ScanPlan& pb, const ConstraintOptions& opt,
   }
   assign_groups(set, planned, pb);
   if (set.gaussian()) {
-    plan_gaussian(set, planned, pb, groups, opt.theory_samples);
+    plan_gaussian(set, planned, pb, groups, opt.theory_samples, opt.theory_seed);
   } else {
     apply_theory_errors(planned, pb);
     sided_sm_chi2(planned, pb);
