@@ -136,6 +136,25 @@ TEST_F(Cli, PointJsonHasPullsAndFlags) {
   EXPECT_EQ(bscan("point --model vector --measurements paper-2017 --only RK,nope", dir_).code, 2);
 }
 
+// `bscan covariance`: the sampled SM covariance as JSON (the sampler itself is checked against
+// flavio in test_theory_covariance.cpp); an unknown observable is bad input.
+TEST_F(Cli, CovarianceJson) {
+  const Result c =
+      bscan("covariance 'BR(Bs->mumu)' 'BR(B+->K+mumu)[1.1,6.0]' --samples 40 --json", dir_);
+  ASSERT_EQ(c.code, 0) << test::read_text(dir_ / "stderr.txt");
+  const auto j = nlohmann::json::parse(c.out);
+  ASSERT_EQ(j.at("observables").size(), 2u);
+  EXPECT_EQ(j.at("samples").get<int>(), 40);
+  for (int i = 0; i < 2; ++i) {
+    const double central = j.at("central")[i].get<double>(), sigma = j.at("sigma")[i];
+    EXPECT_GT(sigma, 0.005 * central) << i;  // form factors, CKM, f_Bs: percents
+    EXPECT_LT(sigma, 0.2 * central) << i;
+    EXPECT_EQ(j.at("correlation")[i][i].get<double>(), 1.0);
+  }
+  EXPECT_EQ(bscan("covariance 'BR(Bs->tautau)' --samples 40", dir_).code, 2);
+  EXPECT_EQ(bscan("covariance --samples 40", dir_).code, 2);
+}
+
 // A paper figure end to end, as the README shows it: the example config, the run's summary table
 // and the plot.
 TEST_F(Cli, PaperFigureConfigRunsAndPlots) {

@@ -65,11 +65,11 @@ void expect_close_to(const std::string& block) {
   }
 }
 
-TEST(TheoryCovariance, MatchesFlavioVaryingTheSameParameters) {
+// Both blocks in one test: one process, one sampling.
+TEST(TheoryCovariance, MatchesFlavio) {
   expect_close_to("bscan_nuisances");
+  expect_close_to("all");
 }
-
-TEST(TheoryCovariance, MatchesFlavioVaryingAllParameters) { expect_close_to("all"); }
 
 TEST(TheoryCovariance, SameSeedSameNumbersForAnyThreadCount) {
   const std::vector<std::string> ids = {"BR(B0->K*0mumu)[1.1,6.0]", "P5p(B0->K*0mumu)[4.0,6.0]"};
@@ -127,38 +127,6 @@ TEST_F(BadNuisances, AreRefusedNamingTheKey) {
   EXPECT_NE(e.find("positive definite"), std::string::npos) << e;
 }
 
-// Delta chi2 against the SM of bsll-2025's b -> s mu mu entries (chi2 group `bsll`) at WET points
-// with C9, C10, C9', C10' for mu and e, against flavio's FastLikelihood on the same measurements
-// and observables (tests/data/flavio_fastlikelihood.json). Issue 20 asks max(1, 5 %); both sides
-// sample their SM covariance, and flavio's N = 300 moves a near-SM Delta chi2 by about +-1:
-// bscan's own Delta chi2 at point 19 with N = 300 and seeds 1..6 was 1.93, 0.53, 1.04, 0.21,
-// -0.32, 2.19 (std 0.95). So the tolerance is max(1, 5 %) + 1.
-TEST(FastLikelihood, DeltaChi2MatchesFlavio) {
-  const nlohmann::json ref = test::load_json("flavio_fastlikelihood.json");
-  ConstraintOptions opt;
-  opt.measurements = "bsll-2025";
-  opt.skip = {"g2_mu"};
-  opt.theory_samples = samples();
-  const ModelInfo& wet = find_model("wet");
-  int n = 0, strict = 0;
-  for (const auto& point : ref.at("points")) {
-    std::map<std::string, double> values;
-    for (const auto& [k, v] : point.at("wc").items()) values[k] = v.get<double>();
-    const PointResult r = evaluate_point(wet, test::physics(), values, {}, opt);
-    const auto& names = r.plan.pull_names;
-    const double got =
-        r.pulls[std::find(names.begin(), names.end(), "delta_chi2_bsll") - names.begin()];
-    const double want = point.at("delta_chi2").get<double>();
-    EXPECT_TRUE(std::isfinite(got)) << point.at("wc").dump();
-    const double asked = std::max(1.0, 0.05 * std::fabs(want));
-    if (comparing()) EXPECT_NEAR(got, want, asked + 1.0) << point.at("wc").dump();
-    strict += std::fabs(got - want) <= asked;
-    ++n;
-  }
-  EXPECT_GE(n, 20);
-  if (comparing()) EXPECT_GE(strict, n - 2) << "points within max(1, 5 %) itself";
-}
-
 // Every observable bsll-2025 measures against flavio's SM covariance inside that FastLikelihood
 // (all parameters varied, N = 300). sigma within 10 %, except the angular observables of bins
 // that end at or below 2.5 GeV^2, where flavio also varies its QCDF inputs (lambda_B, the K*
@@ -167,12 +135,11 @@ TEST(FastLikelihood, DeltaChi2MatchesFlavio) {
 // Correlations: flavio's N = 300 alone scatters each by ~0.06, so about one pair in eight differs
 // by more than 0.1 by chance; asserted: at most one in five, none by more than 0.3 (the 13
 // observables of flavio_sm_covariance.json, N = 1000, are held to 0.1 each above).
-TEST(FastLikelihood, SmCovarianceOfEveryMeasuredObservableMatchesFlavio) {
-  const nlohmann::json ref = test::load_json("flavio_fastlikelihood.json");
+void expect_sm_covariance_matches(const nlohmann::json& ref) {
   std::vector<std::string> ids;
   for (const auto& id : ref.at("observables")) ids.push_back(id.get<std::string>());
   const TheoryCovariance c = sample_theory_covariance(test::physics(), ids, nullptr, samples());
-  if (!comparing()) GTEST_SKIP() << "BSCAN_THEORY_SAMPLES < 1000: sampled, not compared";
+  if (!comparing()) return;
   const std::vector<double> sigma = c.sigma();
   const Eigen::MatrixXd corr = c.correlation();
   const nlohmann::json& fl = ref.at("sm_covariance");
@@ -190,6 +157,42 @@ TEST(FastLikelihood, SmCovarianceOfEveryMeasuredObservableMatchesFlavio) {
     }
   }
   EXPECT_LT(wide, pairs / 5) << wide << " of " << pairs << " correlations differ by more than 0.1";
+}
+
+// Delta chi2 against the SM of bsll-2025's b -> s mu mu entries (chi2 group `bsll`) at WET points
+// with C9, C10, C9', C10' for mu and e, against flavio's FastLikelihood on the same measurements
+// and observables (tests/data/flavio_fastlikelihood.json). Issue 20 asks max(1, 5 %); both sides
+// sample their SM covariance, and flavio's N = 300 moves a near-SM Delta chi2 by about +-1:
+// bscan's own Delta chi2 at point 19 with N = 300 and seeds 1..6 was 1.93, 0.53, 1.04, 0.21,
+// -0.32, 2.19 (std 0.95). So the tolerance is max(1, 5 %) + 1.
+// One test for both (one process samples the 121 observables once: the plan's distinct ids are
+// the file's, in the same order, so the second use is the per-process cache's).
+TEST(FastLikelihood, Bsll2025MatchesFlavio) {
+  const nlohmann::json ref = test::load_json("flavio_fastlikelihood.json");
+  expect_sm_covariance_matches(ref);
+  ConstraintOptions opt;
+  opt.measurements = "bsll-2025";
+  opt.skip = {"g2_mu"};
+  opt.theory_samples = samples();
+  const ModelInfo& wet = find_model("wet");
+  int n = 0, strict = 0;
+  for (const auto& point : ref.at("points")) {
+    if (!comparing() && n == 3) break;  // sanitizer build: the code path, not the comparison
+    std::map<std::string, double> values;
+    for (const auto& [k, v] : point.at("wc").items()) values[k] = v.get<double>();
+    const PointResult r = evaluate_point(wet, test::physics(), values, {}, opt);
+    const auto& names = r.plan.pull_names;
+    const double got =
+        r.pulls[std::find(names.begin(), names.end(), "delta_chi2_bsll") - names.begin()];
+    const double want = point.at("delta_chi2").get<double>();
+    EXPECT_TRUE(std::isfinite(got)) << point.at("wc").dump();
+    const double asked = std::max(1.0, 0.05 * std::fabs(want));
+    if (comparing()) EXPECT_NEAR(got, want, asked + 1.0) << point.at("wc").dump();
+    strict += std::fabs(got - want) <= asked;
+    ++n;
+  }
+  EXPECT_GE(n, comparing() ? 20 : 3);
+  if (comparing()) EXPECT_GE(strict, n - 2) << "points within max(1, 5 %) itself";
 }
 
 }  // namespace

@@ -26,8 +26,10 @@ std::vector<double> TheoryCovariance::sigma() const {
 Eigen::MatrixXd TheoryCovariance::correlation() const {
   const Eigen::VectorXd inv = covariance.diagonal().cwiseSqrt().cwiseInverse();
   Eigen::MatrixXd c = inv.asDiagonal() * covariance * inv.asDiagonal();
-  for (Eigen::Index i = 0; i < c.rows(); ++i)
-    if (covariance(i, i) == 0.0) c.row(i).setZero(), c.col(i).setZero(), c(i, i) = 1.0;
+  for (Eigen::Index i = 0; i < c.rows(); ++i) {
+    if (covariance(i, i) == 0.0) c.row(i).setZero(), c.col(i).setZero();
+    c(i, i) = 1.0;  // by definition (the product above leaves it within rounding of 1)
+  }
   return c;
 }
 
