@@ -1,5 +1,6 @@
 // The bscan binary end to end: run -> HDF5 (reopened by C++ and, when installed, by xarray),
 // point --json, and the promises about output files (no half-written file, no silent overwrite).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <hdf5.h>
 
@@ -355,6 +356,115 @@ TEST_F(Cli, ValidateAndList) {
   EXPECT_NE(bscan("list parameters --model alp", dir_).out.find("c_sb_plus"), std::string::npos);
   EXPECT_NE(bscan("list observables", dir_).out.find("RK["), std::string::npos);
   EXPECT_NE(bscan("list models", dir_).out.find("wet"), std::string::npos);
+}
+
+std::vector<float> read_f32(const fs::path& file, const std::string& name) {
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  const hid_t d = H5Dopen2(f, name.c_str(), H5P_DEFAULT);
+  const hid_t s = H5Dget_space(d);
+  std::vector<float> v(static_cast<std::size_t>(H5Sget_simple_extent_npoints(s)));
+  H5Dread(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
+  H5Sclose(s);
+  H5Dclose(d);
+  H5Fclose(f);
+  return v;
+}
+
+double read_attribute(const fs::path& file, const std::string& dataset, const std::string& name) {
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  const hid_t d = H5Dopen2(f, dataset.c_str(), H5P_DEFAULT);
+  double v = NAN;
+  if (H5Aexists(d, name.c_str()) > 0) {
+    const hid_t a = H5Aopen(d, name.c_str(), H5P_DEFAULT);
+    H5Aread(a, H5T_NATIVE_DOUBLE, &v);
+    H5Aclose(a);
+  }
+  H5Dclose(d);
+  H5Fclose(f);
+  return v;
+}
+
+// Delta chi2 against the map's minimum and the confidence flags, after the scan: the minimum and
+// its location recomputed here from the stored chi2, the levels from the closed form of the chi2
+// quantiles with 2 degrees of freedom (-2 ln(1 - p)) and, with [chi2] dof = 1, n^2.
+TEST_F(Cli, BestFitAndConfidenceRegions) {
+  const std::string set = (test::source_dir() / "tests/data/covariance-small.toml").string();
+  const std::string base =
+      "model = \"wet\"\noutput = \"fit.h5\"\nobservables = [\"RK[1.1,6.0]\"]\n"
+      "[[axes]]\nname = \"C9_bsmumu\"\nmin = -1.5\nmax = 0.5\npoints = 9\n"
+      "[[axes]]\nname = \"C10_bsmumu\"\nmin = -1.0\nmax = 1.0\npoints = 7\n"
+      "[constraints]\nmeasurements = \"" +
+      set + "\"\ntheory_samples = 20\n";
+  std::ofstream(dir_ / "fit.toml") << base;
+  ASSERT_EQ(bscan("run " + (dir_ / "fit.toml").string() + " --backend cpu", dir_).code, 0)
+      << test::read_text(dir_ / "stderr.txt");
+  const fs::path h5 = dir_ / "fit.h5";
+  const std::vector<float> chi2 = read_f32(h5, "chi2_all"),
+                           best = read_f32(h5, "delta_chi2_best_all");
+  const std::vector<std::uint32_t> flags = read_u32(h5, "flags");
+  ASSERT_EQ(chi2.size(), 63u);
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < chi2.size(); ++i)
+    if (chi2[i] < chi2[at]) at = i;
+  EXPECT_EQ(read_attribute(h5, "delta_chi2_best_all", "chi2_min"), chi2[at]);
+  EXPECT_DOUBLE_EQ(read_attribute(h5, "delta_chi2_best_all", "best_fit_C9_bsmumu"),
+                   -1.5 + 0.25 * static_cast<double>(at / 7));
+  EXPECT_NEAR(read_attribute(h5, "delta_chi2_best_all", "best_fit_C10_bsmumu"),
+              -1.0 + static_cast<double>(at % 7) / 3.0, 1e-12);
+  double level[3];
+  for (int n = 1; n <= 3; ++n) {
+    level[n - 1] = -2.0 * std::log(1.0 - std::erf(n / std::sqrt(2.0)));
+    EXPECT_NEAR(read_attribute(h5, "delta_chi2_best_all", fmt::format("level_{}s", n)),
+                level[n - 1], 1e-9 * level[n - 1]);
+  }
+  // Which bit is which: flag_meanings of the first word lists them in order.
+  const auto bit = [&](const std::string& name) {
+    const hid_t f = H5Fopen(h5.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    const hid_t d = H5Dopen2(f, "flags", H5P_DEFAULT);
+    const hid_t a = H5Aopen(d, "flag_meanings", H5P_DEFAULT);
+    const hid_t t = H5Aget_type(a);
+    std::string text(H5Tget_size(t), '\0');
+    H5Aread(a, t, text.data());
+    H5Tclose(t);
+    H5Aclose(a);
+    H5Dclose(d);
+    H5Fclose(f);
+    std::istringstream words(text.c_str());
+    int k = 0;
+    for (std::string w; words >> w; ++k)
+      if (w == name) return k;
+    return -1;
+  };
+  int inside[3] = {0, 0, 0};
+  for (int n = 0; n < 3; ++n) {
+    const int b = bit(fmt::format("cl_{}s_all", n + 1));
+    ASSERT_GE(b, 0);
+    ASSERT_LT(b, 32);
+    for (std::size_t i = 0; i < chi2.size(); ++i) {
+      EXPECT_NEAR(best[i], chi2[i] - chi2[at], 1e-5 * chi2[i]) << i;
+      const bool in = (flags[i] >> b & 1u) != 0;
+      EXPECT_EQ(in, static_cast<double>(best[i]) <= level[n]) << i;
+      inside[n] += in;
+    }
+  }
+  EXPECT_GE(inside[0], 1);
+  EXPECT_LT(inside[2], 63) << "the grid reaches beyond 3 sigma";
+  EXPECT_LE(inside[0], inside[1]);
+  // [chi2] dof = 1: n sigma is Delta chi2 = n^2.
+  std::ofstream(dir_ / "fit1.toml") << base << "[chi2]\ndof = 1\n";
+  ASSERT_EQ(bscan("run " + (dir_ / "fit1.toml").string() + " --backend cpu -o " +
+                      (dir_ / "fit1.h5").string(),
+                  dir_)
+                .code,
+            0)
+      << test::read_text(dir_ / "stderr.txt");
+  for (int n = 1; n <= 3; ++n)
+    EXPECT_NEAR(
+        read_attribute(dir_ / "fit1.h5", "delta_chi2_best_lfu", fmt::format("level_{}s", n)), n * n,
+        1e-9);
+  std::ofstream(dir_ / "bad.toml") << base << "[chi2]\ndof = 0\n";
+  EXPECT_EQ(bscan("run " + (dir_ / "bad.toml").string(), dir_).code, 2);
+  EXPECT_NE(test::read_text(dir_ / "stderr.txt").find("dof"), std::string::npos);
 }
 
 }  // namespace

@@ -58,6 +58,10 @@ std::string point(const PointOptions& opt) {
   const std::vector<double>& out = r.values;
   const std::vector<float>& pulls = r.pulls;
   auto flag = [&](std::size_t b) { return r.flag(b); };
+  // Confidence regions need the whole map: a single point has none.
+  std::vector<bool> map_only(pb.flag_names.size(), false);
+  for (const auto& bits : pb.chi2_cl.bits)
+    for (int b : bits) map_only[static_cast<std::size_t>(b)] = true;
   for (std::size_t i = 0; i < ids.size(); ++i)
     if (std::isnan(out[i]))
       spdlog::warn(
@@ -75,19 +79,22 @@ std::string point(const PointOptions& opt) {
     j["measurement_set"] = opt.measurements;
     j["pulls"] = nlohmann::ordered_json::object();
     for (std::size_t k = 0; k < pulls.size(); ++k)  // NaN (no prediction) becomes null
-      j[pb.is_chi2_row(k) ? "chi2" : "pulls"][pb.pull_names[k]] =
-          std::isnan(pulls[k]) ? nlohmann::ordered_json() : nlohmann::ordered_json(pulls[k]);
+      if (!pb.is_best_fit_row(k))
+        j[pb.is_chi2_row(k) ? "chi2" : "pulls"][pb.pull_names[k]] =
+            std::isnan(pulls[k]) ? nlohmann::ordered_json() : nlohmann::ordered_json(pulls[k]);
     j["flags"] = nlohmann::ordered_json::object();
-    for (std::size_t b = 0; b < pb.flag_names.size(); ++b) j["flags"][pb.flag_names[b]] = flag(b);
+    for (std::size_t b = 0; b < pb.flag_names.size(); ++b)
+      if (!map_only[b]) j["flags"][pb.flag_names[b]] = flag(b);
     return j.dump(2);
   }
   std::string text;
   for (std::size_t i = 0; i < ids.size(); ++i)
     text += fmt::format("{:<32} {:.8g}\n", ids[i], out[i]);
   for (std::size_t k = 0; k < pulls.size(); ++k)
-    text += fmt::format("{:<32} {:.4g}\n", pb.pull_output_name(k), pulls[k]);
+    if (!pb.is_best_fit_row(k))
+      text += fmt::format("{:<32} {:.4g}\n", pb.pull_output_name(k), pulls[k]);
   for (std::size_t b = 0; b < pb.flag_names.size(); ++b)
-    text += fmt::format("{:<32} {}\n", pb.flag_names[b], flag(b) ? "yes" : "no");
+    if (!map_only[b]) text += fmt::format("{:<32} {}\n", pb.flag_names[b], flag(b) ? "yes" : "no");
   return text;
 }
 

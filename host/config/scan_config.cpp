@@ -217,6 +217,7 @@ ScanConfig parse_config(const std::string& text, const std::string& origin) {
       for (const auto& [n, v] : k["thresholds"].items())
         o.thresholds[n] = finite(v.get<double>(), origin, "constraints.thresholds." + n);
   }
+  if (doc.contains("chi2")) c.constraints.chi2_dof = doc["chi2"].value("dof", 0);
   check_against_model(c, origin);
   return c;
 }

@@ -26,6 +26,8 @@ struct ConstraintOptions {
   bool g2_paper = false;                        // paper 000's simplified g-2 (Eq. 3.28)
   int theory_samples = 1000;  // draws of the nuisance parameters (sets with theory = "covariance")
   std::uint64_t theory_seed = 20261207;  // their seed (kDefaultTheorySeed)
+  int chi2_dof = 0;  // [chi2] dof: degrees of freedom of the confidence regions (0: the axes)
+  bool confidence_regions = true;  // cl_ flags of the chi2 groups (need the stored chi2 rows)
 };
 
 // What the output file stores (the config's `output` table; `output = "PATH"` stores everything).

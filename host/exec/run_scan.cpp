@@ -11,6 +11,7 @@
 
 #include "host/errors.hpp"
 #include "host/mpi/communicator.hpp"
+#include "host/output/best_fit.hpp"
 #include "host/output/flag_summary.hpp"
 #include "host/output/hdf5_sink.hpp"
 #include "host/output/nan_count.hpp"
@@ -297,10 +298,13 @@ RunReport run_scan(const RunOptions& opt) {
   const auto not_mine = [&](long long, long long) { return deal.mine[ordinal++] == 0; };
   Sink* const sinks[] = {&file, &summary, &nans};
   const long long total = plan.total_points();
+  std::vector<long long> cl_bits;  // this rank's points inside each confidence region
   try {
     scan_slabs(plan, backend, sinks, opt, not_mine, report);
     for (long long r = deal.my_chunks; r < deal.rounds; ++r)  // this rank's empty turns
       for (Sink* s : sinks) s->consume(Chunk{});
+    file.checkpoint();
+    cl_bits = write_best_fit(plan, prep->chunks, file, comm);
     for (Sink* s : sinks) s->finish();
   } catch (const Interrupted& e) {
     try {
@@ -336,6 +340,9 @@ RunReport run_scan(const RunOptions& opt) {
   report.warnings = NanCount::lines(plan, nan_counts, report.stats.points);
   if (!plan.flag_names.empty()) {
     std::vector<long long> passing = summary.passing();
+    for (const auto& bits : plan.chi2_cl.bits)  // set after the scan, not seen by the summary
+      for (int b : bits)
+        passing[static_cast<std::size_t>(b)] = cl_bits[static_cast<std::size_t>(b)];
     comm.sum(passing);
     report.flag_table = FlagSummary::table(plan.flag_names, passing, total);
   }

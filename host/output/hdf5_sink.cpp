@@ -98,6 +98,26 @@ void Hdf5Sink::read_flags(long long begin, long long count, std::uint32_t* flags
                  static_cast<std::size_t>(count), flags + w * count);
 }
 
+void Hdf5Sink::read_pulls(std::size_t k, long long begin, long long count, float* out) {
+  writer_.read(stored_.size() + k, static_cast<std::size_t>(begin), static_cast<std::size_t>(count),
+               out);
+}
+
+void Hdf5Sink::write_pulls(std::size_t k, long long begin, long long count, const float* in) {
+  writer_.write(stored_.size() + k, static_cast<std::size_t>(begin),
+                static_cast<std::size_t>(count), in);
+}
+
+void Hdf5Sink::write_flags(long long begin, long long count, const std::uint32_t* flags) {
+  for (int w = 0; w < n_words_; ++w)
+    writer_.write(first_flag_var_ + w, static_cast<std::size_t>(begin),
+                  static_cast<std::size_t>(count), flags + w * count);
+}
+
+void Hdf5Sink::write_pull_attribute(std::size_t k, const std::string& name, double value) {
+  writer_.set_number_attribute(stored_.size() + k, name, value);
+}
+
 void Hdf5Sink::check_names(const ScanPlan& plan, const std::string& origin) {
   std::map<std::string, std::string> taken = {{Hdf5Writer::kDoneDataset, "bscan's bookkeeping"}};
   for (const Axis& a : plan.axes) taken.emplace(a.name, fmt::format("the axis '{}'", a.name));

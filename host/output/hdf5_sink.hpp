@@ -30,6 +30,12 @@ class Hdf5Sink final : public Sink {
   static void check_names(const ScanPlan& plan, const std::string& origin);
   // Bytes per grid point of the stored variables, uncompressed.
   static std::size_t point_bytes(const ScanPlan& plan, bool float32);
+  // Row k of the plan's pulls (and chi2 rows), and the flag words, of points [begin, +count):
+  // read back and rewritten after the scan (host/output/best_fit.cpp). Writes are collective.
+  void read_pulls(std::size_t k, long long begin, long long count, float* out);
+  void write_pulls(std::size_t k, long long begin, long long count, const float* in);
+  void write_flags(long long begin, long long count, const std::uint32_t* flags);
+  void write_pull_attribute(std::size_t k, const std::string& name, double value);
   void consume(const Chunk& chunk) override;
   void finish() override { writer_.finish(); }
   // Marks the chunks written since the last checkpoint done now (a run that stops early).

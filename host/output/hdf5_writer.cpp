@@ -911,6 +911,17 @@ void Hdf5Writer::read(std::size_t var, std::size_t begin, std::size_t count, voi
   impl_->guarded([&] { impl_->read(var, begin, count, data); });
 }
 
+void Hdf5Writer::set_number_attribute(std::size_t var, const std::string& name, double value) {
+  if (var >= impl_->var_datasets.size())
+    throw std::out_of_range("set_number_attribute: variable " + std::to_string(var));
+  impl_->guarded([&] {
+    const hid_t d = impl_->var_datasets[var].get();
+    if (H5Aexists(d, name.c_str()) > 0)
+      check(H5Adelete(d, name.c_str()), "rewriting attribute '" + name + "'");
+    write_double_attribute(d, name, value);
+  });
+}
+
 void Hdf5Writer::finish() {
   if (impl_->finished) throw std::logic_error("finish() called twice");
   impl_->guarded([&] { impl_->close_file(); });

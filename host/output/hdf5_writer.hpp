@@ -115,6 +115,9 @@ class Hdf5Writer {
   // Reads `count` elements of variable `var` from the file (resumed runs read back what is done).
   void read(std::size_t var, std::size_t begin, std::size_t count, void* data);
 
+  // Sets the number attribute `name` of variable `var` (replacing one a resumed run wrote).
+  void set_number_attribute(std::size_t var, const std::string& name, double value);
+
   // Writes the global attribute bscan_complete = 1 (last), closes the file, syncs it to disk and
   // renames .partial -> final (replacing an existing file only when overwrite).
   void finish();

@@ -28,7 +28,8 @@ std::vector<std::string> NanCount::lines(const ScanPlan& plan, const std::vector
   std::vector<std::string> out;
   const std::size_t n_obs = plan.stored.size();
   for (std::size_t o = 0; o < counts.size(); ++o) {
-    if (counts[o] == 0) continue;
+    // delta_chi2_best_ rows are NaN until the scan is whole (host/output/best_fit.cpp).
+    if (counts[o] == 0 || (o >= n_obs && plan.is_best_fit_row(o - n_obs))) continue;
     const std::string name =
         o < n_obs ? plan.observables[plan.stored[o]].id : plan.pull_output_name(o - n_obs);
     out.push_back(fmt::format(

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <numeric>
 #include <set>
 
 #include "host/config/measurement_set.hpp"
@@ -127,7 +128,7 @@ void apply_theory_errors(std::vector<Planned>& planned, const ScanPlan& pb) {
 
 // Bits: anomalies (solves_X_1s, solves_X_2s), allowed_2s, validity conditions, then bounds
 // (X_1s, X_2s), so that the summary flags share the first word.
-void assign_bits(std::vector<Planned>& planned, ScanPlan& pb) {
+void assign_bits(std::vector<Planned>& planned, ScanPlan& pb, bool confidence_regions) {
   auto add = [&](const std::string& n) {
     pb.flag_names.push_back(n);
     return static_cast<int>(pb.flag_names.size() - 1);
@@ -140,6 +141,8 @@ void assign_bits(std::vector<Planned>& planned, ScanPlan& pb) {
   pb.bit_allowed_2s = add("allowed_2s");
   for (std::size_t g = 0; g < pb.chi2_groups.size(); ++g)
     pb.chi2.bit_improves_2s[g] = add("improves_" + pb.chi2_groups[g] + "_2s");
+  for (const std::string& g : confidence_regions ? pb.chi2_groups : std::vector<std::string>{})
+    pb.chi2_cl.bits.push_back({add("cl_1s_" + g), add("cl_2s_" + g), add("cl_3s_" + g)});
   for (Planned& p : planned)
     if (p.entry->role == Role::validity) p.op.bit_1s = add(p.entry->name);
   for (Planned& p : planned)
@@ -188,6 +191,50 @@ void sided_sm_chi2(const std::vector<Planned>& planned, ScanPlan& pb) {
 double chi2_quantile(int n, double sigmas) {
   if (n == 1) return sigmas * sigmas;
   return gsl_cdf_chisq_Pinv(std::erf(sigmas / std::sqrt(2.0)), n);
+}
+
+// The chi2 groups' blocks: nested groups form chains (largest first, each inside the previous),
+// one block per chain with the members ordered innermost group first, so every group of a chain is
+// a leading prefix of its block and one solve per point gives them all.
+void plan_group_blocks(const MeasurementSet& set, const std::vector<Planned>& planned,
+                       const std::vector<std::vector<int>>& comps, ScanPlan& pb) {
+  const int n_groups = pb.chi2.n;
+  std::vector<std::set<int>> members(static_cast<std::size_t>(n_groups));
+  for (int g = 0; g < n_groups; ++g)
+    for (std::size_t k = 0; k < planned.size(); ++k)
+      if (planned[k].op.groups >> g & 1u) members[g].insert(comps[k].begin(), comps[k].end());
+  std::vector<int> by_size(static_cast<std::size_t>(n_groups));
+  std::iota(by_size.begin(), by_size.end(), 0);
+  std::stable_sort(by_size.begin(), by_size.end(),
+                   [&](int a, int b) { return members[a].size() > members[b].size(); });
+  std::vector<std::vector<int>> chains;  // outermost group first
+  for (int g : by_size) {
+    const auto inside = [&](const std::vector<int>& chain) {
+      const std::set<int>& last = members[chain.back()];
+      return std::includes(last.begin(), last.end(), members[g].begin(), members[g].end());
+    };
+    const auto it = std::find_if(chains.begin(), chains.end(), inside);
+    if (it != chains.end())
+      it->push_back(g);
+    else
+      chains.push_back({g});
+  }
+  int c = 0;
+  for (const std::vector<int>& chain : chains) {
+    std::vector<int> order;
+    std::set<int> placed;
+    for (auto g = chain.rbegin(); g != chain.rend(); ++g)
+      for (int m : members[*g])
+        if (placed.insert(m).second) order.push_back(m);
+    const int block = pb.gaussian.add_block(
+        order,
+        fmt::format("{}: key 'chi2_groups.{}'", set.file.string(), pb.chi2_groups[chain[0]]));
+    for (auto g = chain.rbegin(); g != chain.rend(); ++g) {
+      pb.chi2.block[*g] = block;
+      pb.chi2.prefix[*g] = static_cast<int>(members[*g].size());
+      pb.chi2.order[c++] = *g;
+    }
+  }
 }
 
 // Gaussian plans: one component per measured observable, the covariance C = C_exp + C_th (flat
@@ -274,14 +321,16 @@ void plan_gaussian(const MeasurementSet& set, std::vector<Planned>& planned, Sca
   std::vector<double> sm_obs(pb.observables.size(), NAN);
   for (int i = 0; i < n; ++i) sm_obs[gp.op[i]] = sm[i];
   pb.chi2.gaussian = true;
+  plan_group_blocks(set, planned, comps, pb);
   for (int g = 0; g < pb.chi2.n; ++g) {
-    std::vector<int> members;
-    for (std::size_t k = 0; k < planned.size(); ++k)
-      if (planned[k].op.groups >> g & 1u)
-        members.insert(members.end(), comps[k].begin(), comps[k].end());
-    pb.chi2.block[g] = gp.add_block(
-        members, fmt::format("{}: key 'chi2_groups.{}'", set.file.string(), pb.chi2_groups[g]));
-    pb.chi2.sm[g] = gp.chi2_at(pb.chi2.block[g], sm_obs).chi2;
+    double chi2 = 0.0;
+    block_chi2(
+        gp.view(), gp.blocks[static_cast<std::size_t>(pb.chi2.block[g])],
+        [&](int k) { return gp.scale[k] * sm_obs[gp.op[k]] - gp.value[k]; },
+        [&](int len, double x) {
+          if (len == pb.chi2.prefix[g]) chi2 = x;
+        });
+    pb.chi2.sm[g] = chi2;
   }
 }
 
@@ -339,7 +388,7 @@ void plan_constraints(ScanPlan& pb, const ConstraintOptions& opt,
     apply_theory_errors(planned, pb);
     sided_sm_chi2(planned, pb);
   }
-  assign_bits(planned, pb);
+  assign_bits(planned, pb, opt.confidence_regions);
   for (Planned& p : planned) {
     if (p.op.kind == ConstraintKind::measurement || p.op.kind == ConstraintKind::upper_limit) {
       p.op.pull = static_cast<int>(pb.pull_names.size());
@@ -356,7 +405,15 @@ void plan_constraints(ScanPlan& pb, const ConstraintOptions& opt,
     pb.pull_names.push_back("delta_chi2_" + n);
     pb.pull_labels.push_back(
         fmt::format("chi2 of group '{}' minus the SM's ({:.6g})", n, pb.chi2.sm[g]));
+    pb.pull_names.push_back("delta_chi2_best_" + n);
+    pb.pull_labels.push_back(fmt::format("chi2 of group '{}' minus the map's minimum", n));
   }
+  // Confidence regions of the scanned parameters: Delta chi2 quantiles of a chi2 with one degree
+  // of freedom per axis ([chi2] dof overrides), at the probabilities of 1, 2, 3 Gaussian sigma.
+  int axes = 0;
+  for (const Axis& a : pb.axes) axes += a.param != kQ2Param ? 1 : 0;
+  pb.chi2_cl.dof = opt.chi2_dof > 0 ? opt.chi2_dof : std::max(1, axes);
+  for (int n = 0; n < 3; ++n) pb.chi2_cl.level[n] = chi2_quantile(pb.chi2_cl.dof, n + 1.0);
   pb.measurement_set = set.name;
 }
 

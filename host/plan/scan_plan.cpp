@@ -222,7 +222,9 @@ ScanPlan build_plan(const ScanConfig& c, const PhysicsData& physics,
                   fmt::format("{}: key 'observables[{}]': '{}'", origin, i, c.observables[i]));
   }
   try {
-    plan_constraints(plan, c.constraints, c.path.parent_path(), c.smearing);
+    ConstraintOptions opt = c.constraints;
+    opt.confidence_regions = c.store.pulls;  // they are found from the stored chi2 rows
+    plan_constraints(plan, opt, c.path.parent_path(), c.smearing);
   } catch (const InputError& e) {
     throw InputError(fmt::format("{}: {}", origin, e.what()));
   }

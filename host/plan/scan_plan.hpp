@@ -3,6 +3,7 @@
 // the results to sinks (host/output).
 #pragma once
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -41,6 +42,14 @@ struct Slab {
 enum class PoleTableScope { none, slab, chunk };
 inline constexpr long long kPoleTableBudgetBytes = 256ll << 20;
 
+// Confidence regions of a scan's chi2 groups: a point is inside the n-sigma region of group G when
+// chi2_G - min chi2_G <= level[n - 1] (host/output/best_fit.cpp sets the bits after the scan).
+struct Chi2Confidence {
+  int dof = 1;
+  double level[3] = {};
+  std::vector<std::array<int, 3>> bits;  // per group: cl_1s_G, cl_2s_G, cl_3s_G
+};
+
 struct ScanPlan {
   const ModelInfo* model = nullptr;
   const PhysicsData* physics = nullptr;
@@ -66,7 +75,8 @@ struct ScanPlan {
   int bit_allowed_2s = -1;
   std::vector<std::string> chi2_groups;  // names; their chi2_ and delta_chi2_ rows end pull_names
   Chi2Groups chi2;                       // the kernel's view: rows, SM chi2, improves_ bits
-  GaussianPlan gaussian;                 // Gaussian sets: components, covariance, block factors
+  Chi2Confidence chi2_cl;
+  GaussianPlan gaussian;  // Gaussian sets: components, covariance, block factors
   std::shared_ptr<const TheoryCovariance> theory;  // theory = "covariance": the sampled SM one
   std::vector<std::string> skipped;  // "name (why)" of the entries the model cannot evaluate
 
@@ -89,9 +99,13 @@ struct ScanPlan {
         slab.end, static_cast<long long>(layout.aligned_end(static_cast<std::size_t>(begin),
                                                             static_cast<std::size_t>(chunk_size))));
   }
-  // Row k of the pull outputs is a chi2 (chi2_G, delta_chi2_G), not a pull_NAME.
+  // Row k of the pull outputs is a chi2 (chi2_G, delta_chi2_G, delta_chi2_best_G), not a pull_NAME.
   bool is_chi2_row(std::size_t k) const {
     return chi2.n > 0 && k >= static_cast<std::size_t>(chi2.first_row);
+  }
+  // Row k is delta_chi2_best_G: known only once the whole map is (not for a single point).
+  bool is_best_fit_row(std::size_t k) const {
+    return is_chi2_row(k) && (k - static_cast<std::size_t>(chi2.first_row)) % 3 == 2;
   }
   std::string pull_output_name(std::size_t k) const {
     return is_chi2_row(k) ? pull_names[k] : "pull_" + pull_names[k];

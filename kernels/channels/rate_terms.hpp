@@ -181,42 +181,43 @@ BSCAN_HD inline ResonantIntegrals term_resonant(const PhysicsInputs& in, const R
 // `sm_interference` = false drops the SM-resonance interference (int W L P) of a binned term.
 // `dirs`: the directions the model shifts (project(channel, Model::wc_masks())); the others have
 // zero couplings, so leaving them out of the sums changes nothing but the cost.
-BSCAN_HD inline double term_rate(const Spectral& c0, const ResonantIntegrals* res,
-                                 const DirCouplings& cp, TermKind kind, cplx P,
-                                 bool sm_interference = true,
-                                 DirMasks dirs = {(1u << kMaxDirs) - 1u, (1u << kMaxDirs) - 1u}) {
+BSCAN_HD BSCAN_INLINE double term_rate(
+    const Spectral& c0, const ResonantIntegrals* res, const DirCouplings& cp, TermKind kind, cplx P,
+    bool sm_interference = true, DirMasks dirs = {(1u << kMaxDirs) - 1u, (1u << kMaxDirs) - 1u}) {
   const bool differential = kind == TermKind::differential;
   // Contact directions: with the resonant ones at the point's q2 for a differential term.
   const unsigned am = dirs.contact | (differential ? dirs.resonant : 0u);
   const unsigned bm = (differential || res != nullptr) ? dirs.resonant : 0u;
-  int ia[kMaxDirs], ib[kMaxDirs], na = 0, nb = 0;
+  int ia[kMaxDirs], ib[kMaxDirs], iu[kMaxDirs], na = 0, nb = 0, nu = 0;
   for (int k = 0; k < kMaxDirs; ++k) {
     if (am >> k & 1u) ia[na++] = k;
     if (bm >> k & 1u) ib[nb++] = k;
+    if ((am | bm) >> k & 1u) iu[nu++] = k;
   }
   double total = 0.0;
   for (int m = 0; m < 2; ++m) {
-    cplx a[kMaxDirs], b[kMaxDirs];
-    for (int y = 0; y < nb; ++y) b[ib[y]] = m == 0 ? cp.b[ib[y]] : conj(cp.b[ib[y]]);
-    for (int x = 0; x < na; ++x) {
-      const int k = ia[x];
-      a[k] = m == 0 ? cp.a[k] : conj(cp.a[k]);
-      if (differential && (bm >> k & 1u)) a[k] += b[k] * P;  // c_k(q2) at the point
-    }
+    // Couplings of CP-conjugate m, computed where used: arrays of cplx would be zeroed per term.
+    const auto b = [&](int k) { return m == 0 ? cp.b[k] : conj(cp.b[k]); };
+    const auto a = [&](int k) {
+      const cplx v = m == 0 ? cp.a[k] : conj(cp.a[k]);
+      return differential && (bm >> k & 1u) ? v + b(k) * P : v;  // c_k(q2) at the point
+    };
     double r = c0.S[m];
     for (int x = 0; x < na; ++x) {
       const int k = ia[x];
-      r += 2.0 * (c0.L[m][k] * a[k]).re;
-      for (int y = 0; y < na; ++y) r += (conj(a[k]) * c0.Q[k][ia[y]] * a[ia[y]]).re;
+      const cplx ak = a(k);
+      r += 2.0 * (c0.L[m][k] * ak).re;
+      for (int y = 0; y < na; ++y) r += (conj(ak) * c0.Q[k][ia[y]] * a(ia[y])).re;
     }
     if (!differential && res != nullptr) {
-      for (int k = 0; k < kMaxDirs; ++k) {
+      for (int u = 0; u < nu; ++u) {
+        const int k = iu[u];
         const bool in_a = am >> k & 1u, in_b = bm >> k & 1u;
-        if (in_b && sm_interference) r += 2.0 * (res->LP[m][k] * b[k]).re;
-        for (int y = 0; y < nb && (in_a || in_b); ++y) {
+        if (in_b && sm_interference) r += 2.0 * (res->LP[m][k] * b(k)).re;
+        for (int y = 0; y < nb; ++y) {
           const int l = ib[y];
-          if (in_a) r += 2.0 * (conj(a[k]) * b[l] * res->QP[k][l]).re;
-          if (in_b) r += (conj(b[k]) * b[l] * res->QPP[k][l]).re;
+          if (in_a) r += 2.0 * (conj(a(k)) * b(l) * res->QP[k][l]).re;
+          if (in_b) r += (conj(b(k)) * b(l) * res->QPP[k][l]).re;
         }
       }
     }

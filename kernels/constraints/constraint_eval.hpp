@@ -43,10 +43,16 @@ struct ConstraintOp {
 // group's block (a member without prediction makes chi2 NaN).
 struct Chi2Groups {
   int n = 0;
-  int first_row = -1;  // rows first_row + 2g (chi2) and + 2g + 1 (delta chi2) of the pull outputs
+  // Rows first_row + 3g (chi2), + 3g + 1 (delta chi2 vs the SM) and + 3g + 2 (delta chi2 vs the
+  // map's minimum: NaN here, filled after the scan, host/output/best_fit.cpp) of the pull outputs.
+  int first_row = -1;
   double sm[kMaxChi2Groups] = {};
   int bit_improves_2s[kMaxChi2Groups] = {};
-  int block[kMaxChi2Groups] = {};  // Gaussian plans: the group's block
+  // Gaussian plans: group g is the leading prefix[g] members of block[g]; order lists the groups
+  // by (block, prefix), so each block is solved once for all the groups it holds.
+  int block[kMaxChi2Groups] = {};
+  int prefix[kMaxChi2Groups] = {};
+  int order[kMaxChi2Groups] = {};
   bool gaussian = false;
   GaussianTerms terms;
 };
@@ -148,11 +154,22 @@ struct ConstraintStage {
           if (c.groups >> g & 1u) sum[g] += r.pull * r.pull;
     }
     if (allowed && bit_allowed_2s >= 0) set_bit(flags, stride, i, bit_allowed_2s);
+    if (chi2.gaussian) {
+      for (int c = 0; c < chi2.n;) {
+        const int blk = chi2.block[chi2.order[c]];
+        block_chi2(gt, gt.blocks[blk], residual, [&](int len, double x) {
+          for (;
+               c < chi2.n && chi2.block[chi2.order[c]] == blk && chi2.prefix[chi2.order[c]] == len;
+               ++c)
+            sum[chi2.order[c]] = x;
+        });
+      }
+    }
     for (int g = 0; g < chi2.n; ++g) {
-      if (chi2.gaussian) sum[g] = block_chi2(gt, gt.blocks[chi2.block[g]], residual).chi2;
       const double delta = sum[g] - chi2.sm[g];
-      pulls[(chi2.first_row + 2 * g) * stride + i] = static_cast<float>(sum[g]);
-      pulls[(chi2.first_row + 2 * g + 1) * stride + i] = static_cast<float>(delta);
+      pulls[(chi2.first_row + 3 * g) * stride + i] = static_cast<float>(sum[g]);
+      pulls[(chi2.first_row + 3 * g + 1) * stride + i] = static_cast<float>(delta);
+      pulls[(chi2.first_row + 3 * g + 2) * stride + i] = NAN;
       if (delta <= -4.0) set_bit(flags, stride, i, chi2.bit_improves_2s[g]);
     }
   }

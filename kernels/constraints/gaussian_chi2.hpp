@@ -33,20 +33,39 @@ struct BlockChi2 {
 };
 
 // Forward substitution L y = r over the block's members; residual(k) gives r of component k.
-template <class Residual>
+// at(len, chi2) is called with the chi2 of the leading `len` members for len = 0 .. n: the
+// Cholesky factor of a leading sub-block is the leading part of the block's factor, so nested
+// chi2 groups ordered first-to-last share one solve.
+template <class Residual, class Prefix>
 BSCAN_HD BlockChi2 block_chi2(const GaussianTerms& g, const GaussianBlock& b,
-                              const Residual& residual) {
+                              const Residual& residual, const Prefix& at) {
   double y[kMaxGaussianBlock];
   double chi2 = 0.0;
+  at(0, 0.0);
   for (int i = 0; i < b.n; ++i) {
     const double* row = g.chol + b.chol + static_cast<long long>(i) * (i + 1) / 2;
-    double s = residual(g.members[b.first + i]);
-    for (int j = 0; j < i; ++j) s -= row[j] * y[j];
-    y[i] = s / row[i];
+    // Four partial sums: the dot product is bound by the latency of one chain of adds otherwise.
+    double s0 = residual(g.members[b.first + i]), s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    int j = 0;
+    for (; j + 4 <= i; j += 4) {
+      s0 -= row[j] * y[j];
+      s1 -= row[j + 1] * y[j + 1];
+      s2 -= row[j + 2] * y[j + 2];
+      s3 -= row[j + 3] * y[j + 3];
+    }
+    for (; j < i; ++j) s0 -= row[j] * y[j];
+    y[i] = ((s0 + s1) + (s2 + s3)) / row[i];
     chi2 += y[i] * y[i];
+    at(i + 1, std::isfinite(chi2) ? chi2 : NAN);
   }
   if (!std::isfinite(chi2)) chi2 = NAN;
   return {chi2, b.n > 0 ? y[0] : 0.0};
+}
+
+template <class Residual>
+BSCAN_HD BlockChi2 block_chi2(const GaussianTerms& g, const GaussianBlock& b,
+                              const Residual& residual) {
+  return block_chi2(g, b, residual, [](int, double) {});
 }
 
 }  // namespace bscan
