@@ -156,6 +156,35 @@ TEST_F(Cli, CovarianceJson) {
   EXPECT_EQ(bscan("covariance --samples 40", dir_).code, 2);
 }
 
+// The disk cache of theory covariances: the second run reads what the first sampled (the same
+// numbers), a file the cache cannot read is ignored and left alone, no cache when the variable is
+// set but empty (as for every other test).
+TEST_F(Cli, CovarianceDiskCache) {
+  const fs::path cache = dir_ / "cache";
+  ASSERT_EQ(setenv("BSCAN_CACHE_DIR", cache.c_str(), 1), 0);
+  const std::string cmd = "covariance 'BR(Bs->mumu)' 'RK[1.1,6.0]' --samples 30 --json";
+  const Result first = bscan(cmd, dir_), second = bscan(cmd, dir_);
+  ASSERT_EQ(first.code, 0) << test::read_text(dir_ / "stderr.txt");
+  ASSERT_EQ(second.code, 0) << test::read_text(dir_ / "stderr.txt");
+  const auto a = nlohmann::json::parse(first.out), b = nlohmann::json::parse(second.out);
+  EXPECT_TRUE(a.at("cache_file").is_null());
+  ASSERT_TRUE(b.at("cache_file").is_string());
+  const fs::path entry = b.at("cache_file").get<std::string>();
+  EXPECT_EQ(entry.parent_path(), cache);
+  for (const char* k : {"central", "sigma", "correlation"}) EXPECT_EQ(a.at(k), b.at(k)) << k;
+  std::ofstream(entry) << "not json";
+  const Result third = bscan(cmd, dir_);
+  ASSERT_EQ(third.code, 0);
+  const auto c = nlohmann::json::parse(third.out);
+  EXPECT_TRUE(c.at("cache_file").is_null());
+  EXPECT_EQ(c.at("sigma"), a.at("sigma"));
+  EXPECT_EQ(test::read_text(entry), "not json");
+  ASSERT_EQ(setenv("BSCAN_CACHE_DIR", "", 1), 0);
+  fs::remove_all(cache);
+  EXPECT_TRUE(nlohmann::json::parse(bscan(cmd, dir_).out).at("cache_file").is_null());
+  EXPECT_FALSE(fs::exists(cache));
+}
+
 // A paper figure end to end, as the README shows it: the example config, the run's summary table
 // and the plot.
 TEST_F(Cli, PaperFigureConfigRunsAndPlots) {

@@ -37,6 +37,8 @@ std::string covariance(const CovarianceOptions& opt) {
     j["seed"] = c.seed;
     j["nuisances"] = c.nuisances;
     j["seconds"] = c.seconds;
+    j["cache_file"] =
+        c.cache_file.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(c.cache_file);
     return j.dump(1);
   }
   std::string text =

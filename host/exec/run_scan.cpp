@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
 
@@ -15,6 +16,7 @@
 #include "host/output/flag_summary.hpp"
 #include "host/output/hdf5_sink.hpp"
 #include "host/output/nan_count.hpp"
+#include "host/plan/theory_covariance.hpp"
 
 namespace bscan {
 namespace {
@@ -91,6 +93,27 @@ void replay_flags(const ScanPlan& plan, const std::vector<std::pair<long long, l
     file.read_flags(begin, n, c.flags.data());
     if (count) summary.consume(c);
   }
+}
+
+// The sampled SM covariance the plan's chi2 uses, stored with the map it made.
+void store_theory_covariance(const ScanPlan& plan, Hdf5Sink& file) {
+  if (!plan.theory) return;
+  const TheoryCovariance& t = *plan.theory;
+  const std::size_t n = t.ids.size();
+  const std::map<std::string, std::string> strings = {
+      {"observables", nlohmann::json(t.ids).dump()},
+      {"nuisances", t.nuisances},
+      {"description",
+       "SM covariance of the measured observables (rows and columns in the order "
+       "of the attribute 'observables'), sampled over the nuisance parameters"}};
+  const std::map<std::string, double> numbers = {{"samples", t.samples},
+                                                 {"seed", static_cast<double>(t.seed)}};
+  file.write_array({Hdf5Sink::kTheoryCovariance,
+                    {n, n},
+                    std::vector<double>(t.covariance.data(), t.covariance.data() + n * n),
+                    strings,
+                    numbers});
+  file.write_array({Hdf5Sink::kTheoryCentral, {n}, t.central, strings, numbers});
 }
 
 using Skip = std::function<bool(long long, long long)>;
@@ -285,6 +308,7 @@ RunReport run_scan(const RunOptions& opt) {
         "--resume: {}; run with --overwrite instead of --resume to start again", e.what()));
   }
   Hdf5Sink& file = *opened;
+  store_theory_covariance(plan, file);
   if (file.restarted())
     report.notices.push_back(fmt::format(
         "'{}' held no completed chunk (killed while it was being created): started again",

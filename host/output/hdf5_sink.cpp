@@ -119,7 +119,10 @@ void Hdf5Sink::write_pull_attribute(std::size_t k, const std::string& name, doub
 }
 
 void Hdf5Sink::check_names(const ScanPlan& plan, const std::string& origin) {
-  std::map<std::string, std::string> taken = {{Hdf5Writer::kDoneDataset, "bscan's bookkeeping"}};
+  std::map<std::string, std::string> taken = {
+      {Hdf5Writer::kDoneDataset, "bscan's bookkeeping"},
+      {kTheoryCovariance, "the theory covariance"},
+      {kTheoryCentral, "the theory covariance's central values"}};
   for (const Axis& a : plan.axes) taken.emplace(a.name, fmt::format("the axis '{}'", a.name));
   const std::vector<VariableSpec> vars = variable_specs(plan, false);
   for (std::size_t v = 0; v < vars.size(); ++v) {

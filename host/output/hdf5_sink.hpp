@@ -36,6 +36,10 @@ class Hdf5Sink final : public Sink {
   void write_pulls(std::size_t k, long long begin, long long count, const float* in);
   void write_flags(long long begin, long long count, const std::uint32_t* flags);
   void write_pull_attribute(std::size_t k, const std::string& name, double value);
+  void write_array(const ArraySpec& array) { writer_.write_array(array); }
+  // Datasets outside the grid a plan may store (their names are taken, see check_names).
+  static constexpr const char* kTheoryCovariance = "theory_covariance";
+  static constexpr const char* kTheoryCentral = "theory_central";
   void consume(const Chunk& chunk) override;
   void finish() override { writer_.finish(); }
   // Marks the chunks written since the last checkpoint done now (a run that stops early).

@@ -911,6 +911,27 @@ void Hdf5Writer::read(std::size_t var, std::size_t begin, std::size_t count, voi
   impl_->guarded([&] { impl_->read(var, begin, count, data); });
 }
 
+void Hdf5Writer::write_array(const ArraySpec& array) {
+  std::size_t n = 1;
+  for (std::size_t d : array.dims) n *= d;
+  if (array.values.size() != n)
+    throw std::invalid_argument("write_array: '" + array.id + "' has the wrong number of values");
+  impl_->guarded([&] {
+    const hid_t f = impl_->file.get();
+    if (H5Lexists(f, array.id.c_str(), H5P_DEFAULT) > 0) return;
+    const std::string what = "writing '" + array.id + "'";
+    const std::vector<hsize_t> dims(array.dims.begin(), array.dims.end());
+    Dataset dataset(check(H5Dcreate2(f, array.id.c_str(), H5T_IEEE_F64LE, simple_space(dims).get(),
+                                     H5P_DEFAULT, untimed_dataset_properties().get(), H5P_DEFAULT),
+                          what));
+    impl_->write_whole(dataset.get(), H5T_NATIVE_DOUBLE, array.values.data(), what);
+    for (const auto& [name, value] : array.string_attrs)
+      write_string_attribute(dataset.get(), name, value);
+    for (const auto& [name, value] : array.number_attrs)
+      write_double_attribute(dataset.get(), name, value);
+  });
+}
+
 void Hdf5Writer::set_number_attribute(std::size_t var, const std::string& name, double value) {
   if (var >= impl_->var_datasets.size())
     throw std::out_of_range("set_number_attribute: variable " + std::to_string(var));

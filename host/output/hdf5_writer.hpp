@@ -37,6 +37,15 @@ struct VariableSpec {
   std::map<std::string, std::vector<std::uint32_t>> u32_attrs;  // e.g. CF flag_masks
 };
 
+// A dataset outside the grid (the theory covariance of a plan), float64, with attributes.
+struct ArraySpec {
+  std::string id;
+  std::vector<std::size_t> dims;
+  std::vector<double> values;  // C order
+  std::map<std::string, std::string> string_attrs;
+  std::map<std::string, double> number_attrs;
+};
+
 // Global attributes besides Conventions and bscan_complete, which the writer owns.
 struct FileAttributes {
   std::map<std::string, std::string> strings;
@@ -114,6 +123,9 @@ class Hdf5Writer {
   bool restarted() const;
   // Reads `count` elements of variable `var` from the file (resumed runs read back what is done).
   void read(std::size_t var, std::size_t begin, std::size_t count, void* data);
+
+  // Writes a dataset outside the grid (collective); a resumed file that has it keeps it.
+  void write_array(const ArraySpec& array);
 
   // Sets the number attribute `name` of variable `var` (replacing one a resumed run wrote).
   void set_number_attribute(std::size_t var, const std::string& name, double value);

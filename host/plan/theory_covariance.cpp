@@ -9,11 +9,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <sstream>
 
 #include "host/errors.hpp"
 #include "host/plan/observables.hpp"
 #include "host/plan/sm_predictions.hpp"
+#include "host/plan/theory_cache.hpp"
 
 namespace bscan {
 
@@ -40,7 +42,9 @@ namespace {
 std::string cache_key(const std::filesystem::path& nuisances, const std::vector<std::string>& ids,
                       const std::vector<double>& central, int samples, std::uint64_t seed) {
   std::ostringstream key;
-  key << std::ifstream(nuisances).rdbuf() << '\n' << samples << ' ' << seed;
+  key << "bscan " << BSCAN_VERSION << ' ' << BSCAN_GIT_HASH << '\n'
+      << std::ifstream(nuisances).rdbuf() << '\n'
+      << samples << ' ' << seed;
   for (std::size_t i = 0; i < ids.size(); ++i)
     key << '\n' << ids[i] << ' ' << fmt::format("{:a}", central[i]);
   return key.str();
@@ -81,8 +85,9 @@ TheoryCovariance sample(const PhysicsData& physics, const std::vector<std::strin
 
 }  // namespace
 
-// Sampled once per process for the same inputs (every point of `bscan point`, the tests); the
-// draws are deterministic, so the cache changes no number.
+// Sampled once for the same inputs: kept for the process (every point of `bscan point`, the
+// tests) and on disk (host/plan/theory_cache.hpp); the draws are deterministic, so the caches
+// change no number.
 TheoryCovariance sample_theory_covariance(const PhysicsData& physics,
                                           const std::vector<std::string>& ids,
                                           const ModelInfo* model, int samples, std::uint64_t seed) {
@@ -102,8 +107,11 @@ TheoryCovariance sample_theory_covariance(const PhysicsData& physics,
     const std::lock_guard<std::mutex> lock(mutex);
     if (const auto it = cache.find(key); it != cache.end()) return *it->second;
   }
-  const auto result = std::make_shared<const TheoryCovariance>(
-      sample(physics, ids, predict, central, samples, seed));
+  std::optional<TheoryCovariance> cached = load_cached_covariance(key);
+  const bool fresh = !cached;
+  if (fresh) cached = sample(physics, ids, predict, central, samples, seed);
+  const auto result = std::make_shared<const TheoryCovariance>(std::move(*cached));
+  if (fresh) store_cached_covariance(key, *result);
   const std::lock_guard<std::mutex> lock(mutex);
   cache.emplace(key, result);
   return *result;

@@ -26,6 +26,7 @@ struct TheoryCovariance {
   std::uint64_t seed = 0;
   std::string nuisances;  // the nuisance file's name
   double seconds = 0.0;
+  std::string cache_file;  // read from the disk cache (host/plan/theory_cache.hpp): its path
 
   std::vector<double> sigma() const;
   Eigen::MatrixXd correlation() const;
