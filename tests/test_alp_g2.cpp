@@ -1,5 +1,5 @@
-// ALP contributions to (g-2)_l: the loop functions against physics-models.md §A6 (re-derived
-// there by direct Feynman-parameter integration) and the limits that paper 000 uses.
+// ALP contributions to (g-2)_l: the loop functions h1, h2 (form of arXiv:1708.00443) against
+// values of their Feynman-parameter integrals and the limits that paper 000 uses.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -71,7 +71,7 @@ TEST(AlpG2, LargeXCancellationFreeForms) {
 }
 
 // Paper 000: A_l = m_l^2 / (2 pi^2) (ln(Lambda^2/m_a^2) - 3/2) with Lambda = 1 TeV: A_e(10 GeV) =
-// 1.020e-7, A_mu(10 GeV) = 4.36e-3 GeV^2 (Eq. 3.29); very light ALP: A~_mu = 9.79e-3 (spec, 1 %
+// 1.020e-7, A_mu(10 GeV) = 4.36e-3 GeV^2 (Eq. 3.29); very light ALP: A~_mu = 9.79e-3 (full h2, 1 %
 // below the paper's rounded 1.0e-2 at m_a = 10 MeV). Photon term alone: c_ll = 1, c_gamma = 1 (per
 // GeV).
 TEST(AlpG2, PhotonTermReproducesPaperCoefficients) {

@@ -82,13 +82,13 @@ TEST(Bsll, LinearAndQuadraticTermsMatchFlavio) {
 // Paper 000 Eq. (3.40): BR(B_s -> mu mu) = (3.67 - 1.15e2 C + 9.04e2 C^2) 1e-9 with C = C_P^- (the
 // coefficient of (s gamma5 b)(mu gamma5 mu) with alpha/4pi and m_b inside, standard sign). The
 // ALP at m_a = 1 TeV with c_sb_minus chosen so that C_P^- = +-1: linear and quadratic terms within
-// 5 % of the paper and 1 % of flavio's fit (physics-models.md §A1 table).
+// 5 % of the paper and 1 % of flavio's fit (tests/data/flavio_reference_bvll.json, alp).
 TEST(Bsll, AlpReproducesPaperEq340) {
   const PhysicsInputs& in = test::physics().inputs();
   const double ma = 1000.0, cmm = 1.0, mmu = in.m_lepton[1];
   const double cgamma = in.alpha_em_0 / (4.0 * std::numbers::pi) * cmm *
                         AlpModel::loop_B1(4.0 * mmu * mmu / (ma * ma)).re;
-  // C_P^- = K m_l (m_s + m_b) c_sb_minus c_ll / (4 D), D ~ -m_a^2 (physics-models.md §A1).
+  // C_P^- = K m_l (m_s + m_b) c_sb_minus c_ll / (4 D), D ~ -m_a^2 (docs/physics.md).
   const double K = AlpModel::coupling_K(in).re;
   auto br = [&](double cpm) {
     const double cm = -4.0 * ma * ma * cpm / (K * mmu * (in.sm.m_s + in.sm.m_b) * cmm);

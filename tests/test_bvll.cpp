@@ -1,4 +1,4 @@
-// B0 -> K*0 l l against independent numbers: the by-hand "Level 1" rate of physics-bkll.md §8.2,
+// B0 -> K*0 l l against independent numbers: the by-hand "Level 1" rate (C9 + Y, constant C7eff),
 // flavio 2.7 without its QCD-factorisation correction (the table switched off), full flavio (with
 // the QCDF table, every bin of the presets and measurement sets), new-physics terms, and the ALP
 // (paper 000 Eq. 3.34, the narrow-width limit).
@@ -54,7 +54,7 @@ PhysicsInputs without_qcdf() {
   return in;
 }
 
-// physics-bkll.md §8.2: Level 1 (C9 + Y, constant C7eff, no flavio corrections) at 4 GeV^2.
+// Level 1 by hand (C9 + Y, constant C7eff, no flavio corrections) at 4 GeV^2.
 TEST(BvllRate, LevelOneByHand) {
   PhysicsInputs in = physics().inputs();
   const std::vector<double> q2 = {0.0, 30.0}, zero(2 * kCorrectionColumns, 0.0);
@@ -64,10 +64,10 @@ TEST(BvllRate, LevelOneByHand) {
   const double dbr =
       term_rate(term_contact(in, t), nullptr, DirCouplings{}, TermKind::differential, {}) /
       in.b0_kstar0.Gamma_B;
-  EXPECT_NEAR(dbr / 4.9967e-8, 1.0, 2e-4);  // the spec prints 5 digits
+  EXPECT_NEAR(dbr / 4.9967e-8, 1.0, 2e-4);  // 5 digits by hand
 }
 
-// All twelve angular coefficients at the Level-1 point (physics-bkll.md §8.2, GeV^-1, 7 digits).
+// All twelve angular coefficients at the Level-1 point (by hand, GeV^-1, 7 digits).
 TEST(BvllRate, LevelOneAngularCoefficients) {
   PhysicsInputs in = physics().inputs();
   const std::vector<double> q2 = {0.0, 30.0}, zero(2 * kCorrectionColumns, 0.0);
@@ -89,7 +89,7 @@ TEST(BvllRate, LevelOneAngularCoefficients) {
   }
 }
 
-// The same Level-1 point: F_L = 0.76041, P5' = -0.80883, A_FB = +0.11193 (LHCb sign), §8.2.
+// The same Level-1 point: F_L = 0.76041, P5' = -0.80883, A_FB = +0.11193 (LHCb sign), by hand.
 TEST(BvllRate, LevelOneAngularByHand) {
   PhysicsInputs in = physics().inputs();
   const std::vector<double> q2 = {0.0, 30.0}, zero(2 * kCorrectionColumns, 0.0);
@@ -211,7 +211,7 @@ TEST(BvllRate, NewPhysicsTermsMatchFlavio) {
 
 // C_P^- of a heavy ALP (m_a = 1 TeV). flavio evaluates B -> K* with m_s = 0, i.e. its C_P - C_P'
 // = 2 C_P^- / m_b is the ALP's K m_l c_sb_minus c_ll / (2 D) exactly when C_P^- is defined with m_b
-// alone; with that definition (the one of physics-models.md's reproduction table) bscan must equal
+// alone; with that definition (the one of the flavio fit in tests/flavio/) bscan must equal
 // flavio's fit within 1 % (both bins) and paper 000 Eq. (3.34) within 5 % (EOS inputs there).
 // Defining C_P^- with m_s + m_b, as Eq. (3.6) literally does, moves the quadratic term by another
 // 3.6 % (docs/physics.md): checked within 10 %.

@@ -170,7 +170,7 @@ TEST(Validity, NarrowWidthBoundaryOfEqs49And410) {
 TEST(Validity, PromptDecayBoundaryOfEqs412And413) {
   const PhysicsInputs& in = test::physics().inputs();
   const double me = in.m_lepton[0], mmu = in.m_lepton[1];
-  // The paper's numbers at m_a = 1 GeV (its 1/m_a scaling is really 1/sqrt(m_a), spec §A2).
+  // The paper's numbers at m_a = 1 GeV (its 1/m_a scaling is 1/sqrt(m_a), docs/reproduction.md).
   EXPECT_NEAR(prompt_coupling(me, 1.0), 4.4e-2, 0.01 * 4.4e-2);
   EXPECT_NEAR(prompt_coupling(mmu, 1.0), 2.1e-4, 0.03 * 2.1e-4);  // paper: beta = 1; here 0.978
   const std::string only = "measurements = \"paper-2021\"\nonly = [\"prompt\"]";

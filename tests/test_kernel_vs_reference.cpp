@@ -1,9 +1,9 @@
 // The kernels' rate terms (spectral decomposition + fixed Gauss-Legendre panels, run on the CPU)
-// against the independent adaptive reference (tests/reference/), DESIGN §4 accuracy contract:
-// every binned term within 1e-6 relative for Gamma/M in [1e-18, 0.5], the pole inside, on, near
-// or far from a bin edge, with and without smearing. B+ -> K+ l l (four directions) and
-// B0 -> K*0 l l (six directions, electron bins down to the photon pole); the reference itself is
-// first checked against flavio and the spec's by-hand numbers.
+// against the independent adaptive reference (tests/reference/), accuracy contract of
+// docs/numerics.md: every binned term within 1e-6 relative for Gamma/M in [1e-18, 0.5], the pole
+// inside, on, near or far from a bin edge, with and without smearing. B+ -> K+ l l (four
+// directions) and B0 -> K*0 l l (six directions, electron bins down to the photon pole); the
+// reference itself is first checked against flavio and by-hand numbers.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -32,8 +32,9 @@
 namespace bscan {
 namespace {
 
-constexpr double kContract = 1e-6;                             // DESIGN §4
-constexpr double kResolutionE = 0.010, kResolutionMu = 0.002;  // GeV, DESIGN §5 defaults
+constexpr double kContract = 1e-6;  // docs/numerics.md, accuracy contract
+// GeV: the default resolutions of docs/configuration.md
+constexpr double kResolutionE = 0.010, kResolutionMu = 0.002;
 
 const PhysicsData& physics() {
   static const PhysicsData data = load_physics_data(std::filesystem::path(BSCAN_SOURCE_DIR) /
@@ -298,7 +299,7 @@ double quantile(std::vector<double> v, double q) {
 TEST(Reference, SmDifferentialMatchesSpec) {
   const PhysicsInputs& in = physics().inputs();
   if (in.corrections.n < 10) GTEST_SKIP() << "SM correction table has < 10 nodes";
-  // physics-bkll.md §8.1/§8.3 "Level 2", CP-averaged, tau_B+: dBR/dq2(B+ -> K+ mu mu, 4 GeV^2).
+  // flavio 2.7's effective coefficients, CP-averaged, tau_B+: dBR/dq2(B+ -> K+ mu mu, 4 GeV^2).
   const RateTerm t{Channel::BplusKplus, Lepton::mu, TermKind::differential, {}, 4.0};
   const Pole pole{100.0, 1.0, true};
   const double br =
@@ -309,7 +310,7 @@ TEST(Reference, SmDifferentialMatchesSpec) {
 TEST(Reference, SmBinnedMatchesFlavio) {
   const PhysicsInputs& in = physics().inputs();
   if (in.corrections.n < 10) GTEST_SKIP() << "SM correction table has < 10 nodes";
-  // flavio 2.7.0 <dBR/dq2>(B+ -> K+ mu mu) [physics-bkll.md §8.3]: rate / Gamma_B / bin width.
+  // flavio 2.7.0 <dBR/dq2>(B+ -> K+ mu mu): rate / Gamma_B / bin width.
   const Pole pole{100.0, 1.0, true};
   const struct {
     Bin bin;
@@ -577,7 +578,7 @@ TEST(KernelVsReference, PolesNearKinematicEnds) {
 
 // ---------------------------------------------------------------------------------------------
 // B0 -> K*0 l l: the reference against flavio (without its QCDF correction) and the by-hand
-// numbers of physics-bkll.md, then the kernels against the reference.
+// "Level 1" numbers, then the kernels against the reference.
 
 constexpr unsigned kKstarAll = 0x3Fu;
 
@@ -647,7 +648,7 @@ reference::Shifts kstar_shifts(const std::string& name, double v) {
   return s;
 }
 
-// BSZ form factors against the check values of physics-bkll.md §3.5 (6 digits; A12(0) and T2(0)
+// BSZ form factors against flavio 2.7's values (6 digits; A12(0) and T2(0)
 // come from the endpoint relations).
 TEST(Reference, KstarFormFactorsMatchSpec) {
   const BToVInputs& ch = physics().inputs().b0_kstar0;
@@ -669,19 +670,19 @@ TEST(Reference, KstarFormFactorsMatchSpec) {
   }
 }
 
-// physics-bkll.md §8.2: "Level 1" (C9 + Y, constant C7eff; no correction table) at 4 GeV^2.
+// By hand: "Level 1" (C9 + Y, constant C7eff; no correction table) at 4 GeV^2.
 TEST(Reference, KstarLevelOneByHand) {
   PhysicsInputs in = physics().inputs();
   in.corrections = CorrectionTable{};
   in.bvll_qcdf = QcdfTable{};
   const double br = reference_kstar_br(in, {false, Lepton::mu, 0.0, 0.0, 4.0}, {});
-  std::printf("B0->K*0 mu mu Level 1 at 4 GeV^2: dBR/dq2 = %.6e (spec 4.9967e-8, %+.2e)\n", br,
+  std::printf("B0->K*0 mu mu Level 1 at 4 GeV^2: dBR/dq2 = %.6e (by hand 4.9967e-8, %+.2e)\n", br,
               br / 4.9967e-8 - 1.0);
-  EXPECT_NEAR(br / 4.9967e-8, 1.0, 2e-5);  // the spec prints 5 digits
+  EXPECT_NEAR(br / 4.9967e-8, 1.0, 2e-5);  // 5 digits by hand
 }
 
 // flavio 2.7 with its QCDF spectator term switched off (naive factorisation with flavio's
-// effective coefficients, physics-bkll.md Level 2): dBR/dq2(mu, 4 GeV^2) and the binned BR(ee)
+// effective coefficients, "Level 2"): dBR/dq2(mu, 4 GeV^2) and the binned BR(ee)
 // [0.0004, 0.05] over the photon pole first, then every SM BR and dBR/dq2 of the file.
 // The same with the QCDF table (the reference's own linear lookup) against full flavio.
 void kstar_sm_matches(bool qcdf) {
@@ -719,7 +720,7 @@ TEST(Reference, KstarSmMatchesFullFlavio) { kstar_sm_matches(true); }
 // SM-only amplitude and cancels there, so this checks the reference's new-physics directions
 // (C9, C9', C10, C10', CS, CS', CP, CP', both leptons) against full flavio. Terms >= 1 % of the
 // rate. All reference rates are 2.17e-5 below flavio's (a common normalisation, the same in the
-// SM and in the by-hand Level 1 numbers of the spec): within 5e-5 raw, and within 1e-6 (dBR/dq2;
+// SM and in the by-hand Level 1 numbers): within 5e-5 raw, and within 1e-6 (dBR/dq2;
 // bins: flavio's integration and the correction spline) after dividing out the SM ratio at 4 GeV^2.
 TEST(Reference, KstarNewPhysicsQuadraticMatchesFlavio) {
   PhysicsInputs in = physics().inputs();

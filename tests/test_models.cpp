@@ -127,7 +127,7 @@ TEST(AlpModel, NarrowWidthLimit) {
   struct Case {
     double ma, cmumu, cee;
     std::string id, lep;
-    double G;  // physics-models.md §A7 reference value (1 when unsmeared)
+    double G;  // paper 000 Eq. 4.19 reference value (1 when unsmeared)
   };
   const Case cases[] = {
       {2.0, 1e-3, 0.0, "BR(B+->K+mumu)[1.1,6.0]", "mumu", 1.0},
@@ -165,7 +165,7 @@ TEST(AlpModel, LeptonWidthNormalisation) {
   EXPECT_NEAR(AlpModel::width_ll(in, p, Lepton::e) / (0.2 * beta), 1.0, 1e-12);
 }
 
-// B_s mixing, heavy ALP at m_a = 10 GeV: flavio 2.7 check values of physics-models.md §A5 (SM
+// B_s mixing, heavy ALP at m_a = 10 GeV: flavio 2.7 check values (WCs set at 4.2 GeV; SM
 // 17.339 ps^-1; c- = 1e-5 -> 14.483, 3e-5 -> 8.420; c+ = 1e-5 -> 18.007, 3e-5 -> 23.352), within
 // 2e-4 (flavio's M12_SM is data to 4 digits). Below 1.2 M_Bs no prediction: NaN.
 TEST(AlpModel, BsMixingHeavyAlp) {
@@ -185,7 +185,7 @@ TEST(AlpModel, BsMixingHeavyAlp) {
   EXPECT_NEAR(ratio[0], 14.483 / 17.339, 3e-4);
 }
 
-// B1 check values (physics-models.md §A2): muon loop at m_a = 0.3, 1, 2 GeV (3 decimals).
+// B1 check values (ALPaca common.py B1): muon loop at m_a = 0.3, 1, 2 GeV (3 decimals).
 TEST(AlpModel, PhotonLoopFunction) {
   const double mmu = physics().inputs().m_lepton[1];
   const double table[][3] = {{0.3, 0.166, -1.382}, {1.0, 1.113, -0.314}, {2.0, 1.069, -0.103}};

@@ -127,6 +127,32 @@ class Mpi : public ::testing::Test {
   Clock::time_point start_;
 };
 
+// A Gaussian set with chi2 groups: the minimum over the map, delta_chi2_best_G and the cl_ flags
+// (a collective pass after the scan, chunks dealt round-robin) and the stored theory covariance are
+// those of the serial run, whatever the ranks.
+TEST_F(Mpi, BestFitAndTheoryCovarianceAreTheSerialRunsOnAnyRanks) {
+  const std::string set = (test::source_dir() / "tests/data/covariance-small.toml").string();
+  const fs::path config =
+      write_config("fit.toml",
+                   "model = \"wet\"\nobservables = [\"RK[1.1,6.0]\"]\nchunk_size = 200\n"
+                   "[constraints]\nmeasurements = \"" +
+                       set +
+                       "\"\ntheory_samples = 20\n"
+                       "[[axes]]\nname = \"C9_bsmumu\"\nmin = -1.5\nmax = 0.5\npoints = 40\n"
+                       "[[axes]]\nname = \"C10_bsmumu\"\nmin = -1.0\nmax = 1.0\npoints = 30\n");
+  const fs::path serial = dir_ / "serial.h5";
+  ASSERT_EQ(run(0, config, serial), 0) << err_;
+  for (int ranks : {2, 3}) {
+    const fs::path out = dir_ / ("ranks" + std::to_string(ranks) + ".h5");
+    ASSERT_EQ(run(ranks, config, out), 0) << err_;
+    EXPECT_EQ(run_sh("h5diff -q " + serial.string() + " " + out.string()), 0) << ranks << " ranks";
+  }
+  EXPECT_EQ(run_sh("h5dump -a /delta_chi2_best_all/best_fit_C9_bsmumu " + serial.string() +
+                   " > /dev/null"),
+            0)
+      << "the best fit's location is stored";
+}
+
 TEST_F(Mpi, OneTwoThreeRanksWriteTheSerialRunsDatasets) {
   // 120 x 100 points in chunks of 700 (7 rows of 100): 18 chunks, the last of 1 row.
   const fs::path uneven = write_config("uneven.toml", test::constraint_map_config(120, 100, 700));

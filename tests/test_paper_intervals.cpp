@@ -104,7 +104,7 @@ TEST(PaperIntervals, HeavyAlpRkstar) {
 }
 
 // Eq. 3.38 low bin [6.7, 26.1] rests on Eq. 3.35's 1.6e-3 C^2, which flavio's formulas do not
-// reproduce (2.58e-3, physics-models.md §A1 table, open issue O3); bscan agrees with flavio.
+// reproduce (2.58e-3 in flavio 2.7's fit, tests/flavio/); bscan agrees with flavio.
 TEST(PaperIntervals, HeavyAlpRkstarLowBinFollowsFlavioCoefficient) {
   const double ae = sm("BR(B0->K*0ee)[0.045,1.1]") * 1e7;
   const double amu = sm("BR(B0->K*0mumu)[0.045,1.1]") * 1e7;

@@ -1,5 +1,5 @@
-// SM physics of B+ -> K+ l l against independent numbers: the form-factor and loop-function check
-// values of physics-bkll.md, its by-hand "Level 1" rate, and flavio 2.7 (tests/flavio/).
+// SM physics of B+ -> K+ l l against independent numbers: flavio 2.7's form factors and loop
+// function, a by-hand "Level 1" rate, and flavio 2.7's rates (tests/flavio/).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -16,7 +16,7 @@ namespace {
 using test::flavio_reference;
 using test::physics;
 
-// physics-bkll.md §3.5 (flavio, printed to 6 decimals): q2, f+, f0, fT.
+// flavio 2.7's form factors (printed to 6 decimals): q2, f+, f0, fT.
 TEST(FormFactors, BsCheckValues) {
   const double table[][4] = {{0, 0.331964, 0.331964, 0.323615},
                              {1, 0.351109, 0.340201, 0.342962},
@@ -31,7 +31,7 @@ TEST(FormFactors, BsCheckValues) {
   }
 }
 
-// physics-bkll.md §3.5: B -> K* form factors (flavio, 6 decimals), incl. the derived a0 of A12, T2.
+// B -> K* form factors (flavio 2.7, 6 decimals), incl. the derived a0 of A12, T2.
 TEST(FormFactors, BToKstarCheckValues) {
   // q2, A0, A1, A12, V, T1, T2, T23
   const double table[][8] = {
@@ -48,7 +48,7 @@ TEST(FormFactors, BToKstarCheckValues) {
   }
 }
 
-// physics-bkll.md §4.3: Y(q2) (identical to flavio's matrixelements.Y to the digits shown).
+// Y(q2) (identical to flavio 2.7's matrixelements.Y to the digits shown).
 TEST(CharmLoop, YCheckValues) {
   const double table[][3] = {{1, 0.389049, 0.060149},
                              {4, 0.439533, 0.060149},
@@ -62,7 +62,7 @@ TEST(CharmLoop, YCheckValues) {
   }
 }
 
-// physics-bkll.md §4.5: flavio's effective coefficients (5 decimals), both CP modes.
+// flavio 2.7's effective coefficients (get_wceff, 5 decimals), both CP modes.
 TEST(EffectiveCoefficients, MatchFlavioTable) {
   struct Row {
     double q2, c7re, c7im, c9re, c9im, c7bre, c7bim, c9bre, c9bim;
@@ -86,7 +86,7 @@ TEST(EffectiveCoefficients, MatchFlavioTable) {
   }
 }
 
-// physics-bkll.md §8.1, worked by hand: "Level 1" (no flavio corrections) dBR/dq2 at 4 GeV^2.
+// Worked by hand: "Level 1" (no flavio corrections) dBR/dq2 at 4 GeV^2.
 TEST(BkllRate, LevelOneByHand) {
   PhysicsInputs in = physics().inputs();
   const std::vector<double> q2 = {0.0, 30.0}, zero(2 * kCorrectionColumns, 0.0);
@@ -96,7 +96,7 @@ TEST(BkllRate, LevelOneByHand) {
     return term_rate(term_contact(in, t), nullptr, DirCouplings{}, TermKind::differential, {}) /
            in.bplus_kplus.Gamma_B;
   };
-  EXPECT_NEAR(dbr(Lepton::mu) / 3.7122e-8, 1.0, 2e-4);  // spec prints 5 digits
+  EXPECT_NEAR(dbr(Lepton::mu) / 3.7122e-8, 1.0, 2e-4);  // 5 digits by hand
   EXPECT_NEAR(dbr(Lepton::e) / 3.7104e-8, 1.0, 2e-4);
 }
 

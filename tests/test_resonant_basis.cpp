@@ -5,9 +5,9 @@
 // alp (resonant C_P), vector (C9, C10, C_P) and of every direction - with Gamma/M in {1e-18, 1e-9,
 // 1e-3, 0.5} and log-uniform, poles inside, on and next to bin edges, near the kinematic ends and
 // far away. Compared is the binned rate at random couplings (resonant part ~ 1e-4 ... 1e4 of the
-// SM), as in the accuracy contract; tolerance 1e-6 (DESIGN §4) of the rate (angular coefficients:
-// of the bin's rate at the same couplings). Ten poles of every rate term are also compared with
-// the adaptive reference (tests/reference/) directly.
+// SM), as in the accuracy contract; tolerance 1e-6 (docs/numerics.md) of the rate (angular
+// coefficients: of the bin's rate at the same couplings). Ten poles of every rate term are also
+// compared with the adaptive reference (tests/reference/) directly.
 #include <gtest/gtest.h>
 
 #include <algorithm>

@@ -1,6 +1,6 @@
-// Model `vector` (paper 001; physics-models.md §B0-B3): widths against their closed forms, the
-// narrow-width identity of the resonant B -> K(*) mu mu excess (§B2: closes only with the
-// longitudinal C_P, C_P' of §B1), B_s -> mu mu without a spike at m_V = M_Bs (§B3), and the kernels
+// Model `vector` (paper 001, arXiv:1704.06188; docs/physics.md): widths against their closed
+// forms, the narrow-width identity of the resonant B -> K(*) mu mu excess (closes only with the
+// longitudinal C_P, C_P'), B_s -> mu mu without a spike at m_V = M_Bs, and the kernels
 // against the adaptive reference for widths Gamma_V/m_V from 1e-8 to 0.5.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -21,7 +21,7 @@ namespace {
 
 const ModelInfo& vector() { return find_model("vector"); }
 
-// Gamma(V -> f f) for couplings gv, ga and mass mf, written out here (§B0).
+// Gamma(V -> f f) for couplings gv, ga and mass mf, written out here.
 double width_ff(double m, double mf, double gv, double ga) {
   const double b = std::sqrt(1.0 - 4.0 * mf * mf / (m * m));
   return m * b / (12.0 * std::numbers::pi) *
@@ -58,7 +58,7 @@ TEST(VectorModel, WidthsAreTheClosedForms) {
   }
 }
 
-// §B2: for a narrow V inside the bin (interference with the SM resonances off, as for the ALP's
+// For a narrow V inside the bin (interference with the SM resonances off, as for the ALP's
 // Eq. 4.1), the excess over the SM is BR(B -> M V) BR(V -> mu mu), up to the Breit-Wigner tails
 // outside the bin, O(m Gamma / (pi distance)) ~ 1e-8 here: 1e-6 for both (issue 9). The
 // longitudinal C_P closes it: without it, or with a C_P' carrying m_s/m_b in B -> K(*), whose
@@ -82,7 +82,7 @@ TEST(VectorModel, NarrowWidthIdentityKAndKstar) {
   }
 }
 
-// §B3: P = C10_SM + C10^V(M_Bs^2) (1 - M_Bs^2/m_V^2) -> C10_SM - g_bs g_muA / (N m_V^2) for a
+// P = C10_SM + C10^V(M_Bs^2) (1 - M_Bs^2/m_V^2) -> C10_SM - g_bs g_muA / (N m_V^2) for a
 // narrow V: B_s -> mu mu sees the contact interaction, also next to m_V = M_Bs.
 TEST(VectorModel, BsMuMuSeesTheContactInteraction) {
   const PhysicsInputs& in = test::physics().inputs();

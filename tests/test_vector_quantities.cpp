@@ -1,6 +1,6 @@
-// The light vector's quantities (physics-models.md §B4, §B5; paper 001 Eqs. 5, 8, 11, 12) and its
-// alternative input Gamma_V_over_m_V, against GSL's adaptive quadrature and dilogarithm and the
-// spec's check values.
+// The light vector's quantities (paper 001 Eqs. 5, 8, 11, 12; docs/physics.md) and its
+// alternative input Gamma_V_over_m_V, against GSL's adaptive quadrature and dilogarithm and
+// reference values of the loop functions.
 #include <fmt/format.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_integration.h>
@@ -57,7 +57,7 @@ TEST(VectorLoops, GminusTwoIntegralsMatchAdaptiveQuadrature) {
 }
 
 TEST(VectorLoops, SpecCheckValues) {
-  // physics-models.md §B4, printed to 4-5 digits: agreement to half a unit of the last digit.
+  // F_V, F_A reference values, printed to 4-5 digits: agreement to half a unit of the last digit.
   const double fv_ref[] = {0.1046, 0.022944, 0.0030623}, fa_ref[] = {-1.3138, -0.15312, -0.016351};
   const double fv_tol[] = {5e-5, 5e-7, 5e-8}, fa_tol[] = {5e-5, 5e-6, 5e-7};
   const double rhos[] = {1.0, 10.0, 100.0};
@@ -67,8 +67,8 @@ TEST(VectorLoops, SpecCheckValues) {
     EXPECT_NEAR(fv, fv_ref[i], fv_tol[i]) << rhos[i];
     EXPECT_NEAR(fa, fa_ref[i], fa_tol[i]) << rhos[i];
   }
-  // m_V = 2.5 GeV: f_V = 3 rho F_V = 0.97698 (spec), f_A = -3/5 rho F_A: the spec prints 0.99483,
-  // 30-digit mpmath gives 0.9948765508 (docs/physics.md); limits f -> 1 for rho >> 1.
+  // m_V = 2.5 GeV: f_V = 3 rho F_V = 0.97698, f_A = -3/5 rho F_A = 0.9948765508 (30-digit
+  // mpmath, docs/physics.md); limits f -> 1 for rho >> 1.
   double fv, fa;
   const double rho = 559.85;
   vector_g2_loops(rho, fv, fa);
@@ -88,7 +88,7 @@ TEST(VectorLoops, DilogMatchesGsl) {
 }
 
 TEST(VectorLoops, ZVertexCheckValues) {
-  // physics-models.md §B5 (7 digits) and paper 001's large-x form -7/2 + pi^2/3 + 3 ln x - ln^2 x.
+  // K_F reference values (7 digits) and paper 001's large-x form -7/2 + pi^2/3 + 3 ln x - ln^2 x.
   EXPECT_NEAR(vector_z_vertex(1.0), 1.079736, 1e-6);
   EXPECT_NEAR(vector_z_vertex(10.0), 0.466419, 1e-6);
   EXPECT_NEAR(vector_z_vertex(100.0), -8.004096, 1e-6);
@@ -178,9 +178,8 @@ TEST(VectorQuantities, WidthOverMassFixesTheInvisibleCoupling) {
 namespace bscan {
 namespace {
 
-// The m_chi = 0 spectrum of physics-models.md §B2 written out, integrated by GSL's QAG in
-// theta, q2 = m_V^2 + m_V Gamma_V tan(theta) (physics-models.md §N), where the Breit-Wigner is
-// flat.
+// The m_chi = 0 spectrum of docs/physics.md (B -> K(*) + invisible) written out, integrated by
+// GSL's QAG in theta, q2 = m_V^2 + m_V Gamma_V tan(theta), where the Breit-Wigner is flat.
 double gsl_invisible_spectrum(double g_bs, double g_chi, double m_v, double gamma_v, double lo,
                               double hi) {
   struct Args {

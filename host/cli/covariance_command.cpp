@@ -20,7 +20,7 @@ std::string covariance(const CovarianceOptions& opt) {
              load_measurement_set(measurement_file(opt.measurements, ".")), model, physics))
       if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
   if (ids.empty()) throw InputError("give observables, or --measurements SET");
-  const TheoryCovariance c = sample_theory_covariance(physics, ids, &model, opt.samples);
+  const TheoryCovariance c = sample_theory_covariance(physics, ids, &model, opt.samples, opt.seed);
   const std::vector<double> sigma = c.sigma();
   const Eigen::MatrixXd corr = c.correlation();
   if (opt.json) {

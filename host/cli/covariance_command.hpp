@@ -1,6 +1,7 @@
 // `bscan covariance`: the SM covariance of observables sampled over the nuisance parameters
 // (host/plan/theory_covariance.hpp).
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@ struct CovarianceOptions {
   std::string model = "wet";
   std::string physics = "flavio-2.7";
   int samples = 1000;
+  std::uint64_t seed = 20261207;  // kDefaultTheorySeed
   bool json = false;
 };
 

@@ -129,6 +129,8 @@ int bscan::cli::main(int argc, char** argv) {
   cmd_cov->add_option("--physics", cov.physics, "physics data set (data/parameters/NAME.toml)");
   cmd_cov->add_option("--samples", cov.samples, "draws of the nuisance parameters (default 1000)")
       ->check(CLI::Range(2, 1000000));
+  cmd_cov->add_option("--seed", cov.seed,
+                      "seed of the draws (default 20261207): a conclusion should not move with it");
   cmd_cov->add_flag("--json", cov.json, "print one JSON object");
 
   CLI::App* cmd_plot = app.add_subcommand(

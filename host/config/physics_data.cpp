@@ -131,7 +131,8 @@ PhysicsData::PhysicsData(PhysicsData&& other) noexcept
 }
 
 void PhysicsData::bind_tables() {
-  inputs_.corrections = {q2_.data(), y_.data(), y2_.data(), static_cast<int>(q2_.size())};
+  inputs_.corrections = {q2_.data(), y_.data(), y2_.data(), static_cast<int>(q2_.size()),
+                         inputs_.corrections.mc0};
   inputs_.bvll_qcdf = {qcdf_q2_.data(), qcdf_y_.data(), static_cast<int>(qcdf_q2_.size()),
                        inputs_.bvll_qcdf.q2_cut};
 }
@@ -176,9 +177,11 @@ PhysicsData load_physics_data(const std::filesystem::path& toml_file) {
       {&SmInputs::C5, "sm_wilson_coefficients.C5"},
       {&SmInputs::C6, "sm_wilson_coefficients.C6"},
       {&SmInputs::m_c_pole, "masses.m_c_pole"},
+      {&SmInputs::m_c_BVgamma, "constants.m_c_BVgamma"},
       {&SmInputs::m_b_pole, "masses.m_b_pole"},
   };
   for (const auto& [member, key] : sm_keys) sm.*member = r.number(key);
+  in.corrections.mc0 = sm.m_c_BVgamma;  // the correction table is made at the central m_c
   BToKInputs& bk = in.bplus_kplus;
   bk.m_B = r.number("masses.m_Bp");
   bk.m_K = r.number("masses.m_Kp");
@@ -210,6 +213,8 @@ PhysicsData load_physics_data(const std::filesystem::path& toml_file) {
            r.number("mixing.B2"),
            r.number("mixing.B4"),
            r.number("mixing.hbar")};
+  in.bd = {r.number("decay_constants.f_B0"),
+           {r.number("constants.xi_t_bd_re"), r.number("constants.xi_t_bd_im")}};
   const std::filesystem::path table = toml_file.parent_path() / r.string("sm_corrections.file");
   read_q2_table(table, kCorrectionColumns, d.q2_, d.y_);
   d.y2_ = natural_spline_second_derivatives(d.q2_, d.y_, kCorrectionColumns);
@@ -244,6 +249,9 @@ double* physics_slot(PhysicsInputs& in, const std::string& key) {
       {"widths.Gamma_Bs", &in.bs.Gamma_Bs},
       {"widths.y_s", &in.bs.y_s},
       {"decay_constants.f_Bs", &in.bs.f_Bs},
+      {"decay_constants.f_B0", &in.bd.f_B0},
+      {"constants.xi_t_bd_re", &in.bd.xi_t.re},
+      {"constants.xi_t_bd_im", &in.bd.xi_t.im},
       {"mixing.B2", &in.bs.B2},
       {"mixing.B4", &in.bs.B4},
       {"constants.xi_t_re", &in.sm.xi_t.re},
@@ -251,6 +259,7 @@ double* physics_slot(PhysicsInputs& in, const std::string& key) {
       {"constants.G_F", &in.sm.G_F},
       {"constants.alpha_e", &in.sm.alpha_e},
       {"constants.m_b", &in.sm.m_b},
+      {"constants.m_c_BVgamma", &in.sm.m_c_BVgamma},
       {"sm_wilson_coefficients.C7eff", &in.sm.C7eff},
       {"sm_wilson_coefficients.C7peff", &in.sm.C7peff},
       {"sm_wilson_coefficients.C9", &in.sm.C9},

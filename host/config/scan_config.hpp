@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,8 @@ struct SmearingResolutions {
   double r_e = 0.010;   // GeV, paper 000 (LHCb dilepton-mass resolution, electrons)
   double r_mu = 0.002;  // GeV, muons
 };
+
+struct TheoryCovariance;  // host/plan/theory_covariance.hpp
 
 // The config's [constraints] table.
 struct ConstraintOptions {
@@ -28,6 +31,8 @@ struct ConstraintOptions {
   std::uint64_t theory_seed = 20261207;  // their seed (kDefaultTheorySeed)
   int chi2_dof = 0;  // [chi2] dof: degrees of freedom of the confidence regions (0: the axes)
   bool confidence_regions = true;  // cl_ flags of the chi2 groups (need the stored chi2 rows)
+  // Programs only: this SM covariance instead of sampling one (it must hold every measured id).
+  std::shared_ptr<const TheoryCovariance> theory;
 };
 
 // What the output file stores (the config's `output` table; `output = "PATH"` stores everything).

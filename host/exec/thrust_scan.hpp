@@ -46,7 +46,8 @@ class ThrustScan {
     q2_ = Vec<double>(ph.table_q2().begin(), ph.table_q2().end());
     y_ = Vec<double>(ph.table_values().begin(), ph.table_values().end());
     y2_ = Vec<double>(ph.table_second_derivatives().begin(), ph.table_second_derivatives().end());
-    in_.corrections = {raw(q2_), raw(y_), raw(y2_), static_cast<int>(q2_.size())};
+    in_.corrections = {raw(q2_), raw(y_), raw(y2_), static_cast<int>(q2_.size()),
+                       ph.inputs().corrections.mc0};
     qcdf_q2_ = Vec<double>(ph.qcdf_q2().begin(), ph.qcdf_q2().end());
     qcdf_y_ = Vec<double>(ph.qcdf_values().begin(), ph.qcdf_values().end());
     in_.bvll_qcdf.q2 = raw(qcdf_q2_);

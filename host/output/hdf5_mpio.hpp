@@ -1,6 +1,6 @@
-// HDF5's MPI-IO driver for one file shared by the ranks of a communicator (DESIGN.md §9:
-// collective transfers, all metadata calls collective). hdf5_mpio.cpp in builds with MPI,
-// hdf5_mpio_absent.cpp without (there a communicator has one rank and these are never called).
+// HDF5's MPI-IO driver for one file shared by the ranks of a communicator (docs/architecture.md,
+// MPI ranks: collective transfers, all metadata calls collective). hdf5_mpio.cpp in builds with
+// MPI, hdf5_mpio_absent.cpp without (there a communicator has one rank and these are never called).
 #pragma once
 #include <hdf5.h>
 

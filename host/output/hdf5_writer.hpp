@@ -1,4 +1,5 @@
-// Streaming writer of the scan output file: HDF5, readable as netCDF-4 / CF (DESIGN.md §7).
+// Streaming writer of the scan output file: HDF5, readable as netCDF-4 / CF (layout:
+// docs/architecture.md, Output).
 #pragma once
 
 #include <cstddef>

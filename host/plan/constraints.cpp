@@ -241,7 +241,7 @@ void plan_group_blocks(const MeasurementSet& set, const std::vector<Planned>& pl
 // theory errors: relative to the SM value, uncorrelated), one block per entry and per group, and
 // the SM's chi2 per group.
 void plan_gaussian(const MeasurementSet& set, std::vector<Planned>& planned, ScanPlan& pb,
-                   const std::map<std::string, double>& groups, int samples, std::uint64_t seed) {
+                   const std::map<std::string, double>& groups, const ConstraintOptions& opt) {
   GaussianPlan& gp = pb.gaussian;
   std::vector<std::vector<int>> comps(planned.size());
   std::vector<double> sigma, th_rel;
@@ -301,8 +301,18 @@ void plan_gaussian(const MeasurementSet& set, std::vector<Planned>& planned, Sca
       at[i] = static_cast<std::size_t>(it - distinct.begin());
       if (it == distinct.end()) distinct.push_back(ids[i]);
     }
-    pb.theory = std::make_shared<const TheoryCovariance>(
-        sample_theory_covariance(*pb.physics, distinct, pb.model, samples, seed));
+    if (opt.theory) {  // given: its rows of the distinct ids
+      for (std::size_t& a : at) {
+        const auto it = std::find(opt.theory->ids.begin(), opt.theory->ids.end(), distinct[a]);
+        if (it == opt.theory->ids.end())
+          throw InputError(fmt::format("the given theory covariance has no '{}'", distinct[a]));
+        a = static_cast<std::size_t>(it - opt.theory->ids.begin());
+      }
+      pb.theory = opt.theory;
+    } else {
+      pb.theory = std::make_shared<const TheoryCovariance>(sample_theory_covariance(
+          *pb.physics, distinct, pb.model, opt.theory_samples, opt.theory_seed));
+    }
     for (int i = 0; i < n; ++i)
       for (int j = 0; j < n; ++j)
         C(i, j) += pb.theory->covariance(static_cast<Eigen::Index>(at[i]),
@@ -383,7 +393,7 @@ void plan_constraints(ScanPlan& pb, const ConstraintOptions& opt,
   }
   assign_groups(set, planned, pb);
   if (set.gaussian()) {
-    plan_gaussian(set, planned, pb, groups, opt.theory_samples, opt.theory_seed);
+    plan_gaussian(set, planned, pb, groups, opt);
   } else {
     apply_theory_errors(planned, pb);
     sided_sm_chi2(planned, pb);

@@ -262,16 +262,20 @@ ObservableSpec angular(const Ctx& c) {
   return spec;
 }
 
-ObservableSpec bs_ll(const Ctx& c) {
+// BR(B_q -> l l): `meson` is the LaTeX of B_q.
+ObservableSpec leptonic(const Ctx& c, OpKind kind, const char* meson) {
   const Lepton l = lepton_of(c.m[1]);
   return {c.id,
-          fmt::format("\\overline{{\\mathcal{{B}}}}(B_s\\to {})", lepton_latex(l)),
+          fmt::format("\\overline{{\\mathcal{{B}}}}({}\\to {})", meson, lepton_latex(l)),
           "1",
-          OpKind::bs_ll,
+          kind,
           {},
           1.0,
           static_cast<int>(l)};
 }
+
+ObservableSpec bs_ll(const Ctx& c) { return leptonic(c, OpKind::bs_ll, "B_s"); }
+ObservableSpec bd_ll(const Ctx& c) { return leptonic(c, OpKind::bd_ll, "B^0"); }
 
 void require_decay(const Ctx& c, const DecayInfo& f) {
   if (!c.model.decays_into(f.decay))
@@ -305,7 +309,7 @@ ObservableSpec on_shell(const Ctx& c) {
   return s;
 }
 
-// BR(B -> M X(-> invisible)) with the pair's q2 in the bin, X off shell (physics-models.md §B2).
+// BR(B -> M X(-> invisible)) with the pair's q2 in the bin, X off shell (docs/physics.md).
 ObservableSpec off_shell(const Ctx& c) {
   const ChannelInfo& ch = channel_by_id(c.m[1]);
   const DecayInfo& f = decay_by_id("invisible");
@@ -381,6 +385,8 @@ const ObservableKind kKinds[] = {
      "angular observables of B0->K*0 (flavio's definitions, LHCb convention)", false, angular},
     {R"(BR\(Bs->{L}\))", "BR(Bs->mumu), BR(Bs->ee)", "time-integrated (untagged) branching ratio",
      false, bs_ll},
+    {R"(BR\(B0->{L}\))", "BR(B0->mumu), BR(B0->ee)",
+     "time-integrated branching ratio in the SM (the models shift b -> s only)", false, bd_ll},
     {R"(BR\({CH}{X}\({F}\)\)(?:\[{N},{N}\]{S})?)", "BR(B+->K+{X}(mumu))[m2min,m2max]",
      "BR(B->M {X}) BR({X}->f) x fraction of the peak in the m^2 window ({smear}: Gaussian; no "
      "window: the whole peak); also B0->K*0 and the other decays",

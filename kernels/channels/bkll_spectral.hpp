@@ -1,5 +1,5 @@
-// dGamma/dq2(B -> K l l) as a Hermitian form in F = (F_V, F_A, F_S, F_P) (physics-bkll.md §5.1,
-// BHP form as in EOS, verified against flavio) and its spectral decomposition in the directions
+// dGamma/dq2(B -> K l l) as a Hermitian form in F = (F_V, F_A, F_S, F_P) (BHP form as in EOS,
+// arXiv:0709.4174; verified against flavio) and its spectral decomposition in the directions
 // c = (dC9 + dC9', dC10 + dC10', dCS + dCS', dCP + dCP') (flavio basis, C_S,P in GeV^-1).
 #pragma once
 #include <cmath>
@@ -12,7 +12,7 @@
 
 namespace bscan {
 
-// Directions of B -> K: the sums C_i + C_i' (physics-bkll.md §9 item 5).
+// Directions of B -> K: the sums C_i + C_i' (flavio angular.py helicity_amps_p).
 enum BkDir : int { kDirC9 = 0, kDirC10 = 1, kDirCS = 2, kDirCP = 3, kBkDirs = 4 };
 
 BSCAN_HD inline double bk_q2_max(const BToKInputs& ch) {

@@ -1,6 +1,6 @@
 // dGamma/dq2(B -> K* (-> K pi) l l) as a Hermitian form in the transversity amplitudes
-// A = (A_perp^L, A_perp^R, A_par^L, A_par^R, A_0^L, A_0^R, A_t, A_S) (physics-bkll.md §6.1, 6.2;
-// normalisation of arXiv:0811.1214, verified against flavio), summed over the K* decay angles:
+// A = (A_perp^L, A_perp^R, A_par^L, A_par^R, A_0^L, A_0^R, A_t, A_S) (Altmannshofer et al.,
+// arXiv:0811.1214; verified against flavio angular.py), summed over the K* decay angles:
 // dGamma/dq2 = 3/4 (2 J1s + J1c) - 1/4 (2 J2s + J2c), and its spectral decomposition in the
 // directions (dC9 + dC9', dC10 + dC10', dC9 - dC9', dC10 - dC10', dCS - dCS', dCP - dCP').
 #pragma once
@@ -25,7 +25,7 @@ enum KstarDir : int {
   kKstarDirs = 6
 };
 
-// What a K* term integrates: the rate, or one angular coefficient J_i (physics-bkll.md §6.2,
+// What a K* term integrates: the rate, or one angular coefficient J_i (arXiv:0811.1214
 // "theory" signs; the same decomposition holds for each, only the Hermitian form differs).
 enum KstarComponent : int {
   kRate = 0,

@@ -12,13 +12,13 @@ namespace bscan {
 enum class Channel : int { BplusKplus = 0, B0Kstar0 = 1, kNumChannels = 2 };
 inline constexpr int kNumChannels = static_cast<int>(Channel::kNumChannels);
 
-// A channel's direction k is the raw combination dC_i + sign dC_j (physics-bkll.md §9 item 5).
+// A channel's direction k is the raw combination dC_i + sign dC_j (flavio angular.py).
 struct DirDef {
   int i, j;
   double sign;
 };
 
-// B+ -> K+ l l: four directions C9+C9', C10+C10', CS+CS', CP+CP' (physics-bkll.md §2).
+// B+ -> K+ l l: four directions C9+C9', C10+C10', CS+CS', CP+CP' (flavio helicity_amps_p).
 struct BToKChannel {
   BSCAN_HD static double meson_width(const PhysicsInputs& in) { return in.bplus_kplus.Gamma_B; }
   BSCAN_HD static double q2_max(const PhysicsInputs& in) { return bk_q2_max(in.bplus_kplus); }
@@ -37,7 +37,7 @@ struct BToKChannel {
   }
 };
 
-// B0 -> K*0 (-> K pi) l l: six directions C9+-C9', C10+-C10', CS-CS', CP-CP' (physics-bkll.md §3).
+// B0 -> K*0 (-> K pi) l l: six directions C9+-C9', C10+-C10', CS-CS', CP-CP' (flavio angular.py).
 struct BToKstarChannel {
   BSCAN_HD static double meson_width(const PhysicsInputs& in) { return in.b0_kstar0.Gamma_B; }
   BSCAN_HD static double q2_max(const PhysicsInputs& in) { return bv_q2_max(in.b0_kstar0); }

@@ -1,7 +1,7 @@
 // Rate terms: one channel, one lepton, either a bin (with optional smearing) or one q2. The three
-// stages of DESIGN §4, kept separate: (0) contact integrals of S, L, Q (model independent, once per
-// run), (1) resonance integrals of L P, Q P, Q |P|^2 (depend on the term and the pole only),
-// (2) the contraction with a point's couplings (a few multiply-adds).
+// stages of docs/numerics.md (Decomposition), kept separate: (0) contact integrals of S, L, Q
+// (model independent, once per run), (1) resonance integrals of L P, Q P, Q |P|^2 (depend on the
+// term and the pole only), (2) the contraction with a point's couplings (a few multiply-adds).
 #pragma once
 
 #include "kernels/channels/channel.hpp"

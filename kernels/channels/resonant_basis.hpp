@@ -1,4 +1,4 @@
-// Stage 1 at the cost of a contraction (DESIGN §4, docs/numerics.md): the integrands W f_j of a
+// Stage 1 at the cost of a contraction (docs/numerics.md): the integrands W f_j of a
 // binned term (real and imaginary parts of the spectral entries its model's masks need) are
 // tabulated once per run on fixed panels (host/plan/resonant_basis.cpp); per pole, the integrals
 // against P and |P|^2 are then a fixed loop without integrand evaluations:

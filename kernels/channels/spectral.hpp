@@ -1,6 +1,6 @@
 // Model-independent spectral functions of a rate that is quadratic in new-physics shifts c_k of
-// the Wilson coefficients (DESIGN §4): dGamma/dq2 = S + 2 Re(sum_k L_k c_k) + sum_kl c_k^* Q_kl
-// c_l.
+// the Wilson coefficients (docs/numerics.md, Decomposition):
+// dGamma/dq2 = S + 2 Re(sum_k L_k c_k) + sum_kl c_k^* Q_kl c_l.
 #pragma once
 
 #include "kernels/numerics/complex.hpp"

@@ -1,6 +1,7 @@
-// Constraints per point (DESIGN §6): a pull and pass bits from a point's observables. The host
-// builds the ConstraintOp table from a measurement set (host/plan/constraints.cpp); the kernel only
-// compares numbers. Bit k of the flag words is word k / 32, bit k % 32; a set bit means "passes".
+// Constraints per point (docs/architecture.md, Constraints): a pull and pass bits from a point's
+// observables. The host builds the ConstraintOp table from a measurement set
+// (host/plan/constraints.cpp); the kernel only compares numbers. Bit k of the flag words is
+// word k / 32, bit k % 32; a set bit means "passes".
 #pragma once
 #include <cmath>
 #include <cstdint>

@@ -1,4 +1,4 @@
-// Model `alp` (paper 000; physics-models.md §A0-A3): an axion-like particle a with
+// Model `alp` (paper 000, arXiv:2209.11247; docs/physics.md): an axion-like particle a with
 // flavour-violating couplings to s-bar b and pseudoscalar couplings to e, mu, photons. It shifts
 // C_P, C_P' through the propagator P(q2) = 1/(q2 - m_a^2 + i m_a Gamma_a) at every mass (no heavy /
 // light switch).
@@ -74,7 +74,7 @@ struct AlpModel {
     return p[m_a] * ml * ml * c * c * lepton_beta(p[m_a] * p[m_a], ml) / (8.0 * kPi);
   }
 
-  // Lepton-loop function B1(tau) = 1 - tau f(tau)^2 (physics-models.md §A2, ALPaca common.py).
+  // Lepton-loop function B1(tau) = 1 - tau f(tau)^2 (arXiv:1708.00443; ALPaca common.py).
   BSCAN_HD static cplx loop_B1(double tau) {
     constexpr double kPi = 3.14159265358979323846;
     cplx f;
@@ -91,7 +91,7 @@ struct AlpModel {
 
   // Gamma(a -> gamma gamma) = |c_eff|^2 m_a^3 / (4 pi), c_eff = c_gamma - alpha/(4 pi) sum_l c_ll
   // B1.
-  // c_eff = c_gamma - alpha/(4 pi) sum_l c_ll B1(4 m_l^2 / m_a^2) [GeV^-1] (physics-models.md §A2).
+  // c_eff = c_gamma - alpha/(4 pi) sum_l c_ll B1(4 m_l^2 / m_a^2) [GeV^-1] (ALPaca gaugebosons.py).
   BSCAN_HD static cplx photon_coupling_eff(const PhysicsInputs& in, const double* p) {
     constexpr double kPi = 3.14159265358979323846;
     cplx c{p[c_gamma], 0.0};
@@ -108,8 +108,8 @@ struct AlpModel {
     return norm2(photon_coupling_eff(in, p)) * p[m_a] * p[m_a] * p[m_a] / (4.0 * kPi);
   }
 
-  // Delta a_l with c_aγγ + Delta c_aγγ taken as Re c_eff (the smooth interpolation of
-  // physics-models.md §A6 between paper 000 Eqs. 3.30 and 5.14) and Lambda = 4 pi f_a.
+  // Delta a_l with c_aγγ + Delta c_aγγ taken as Re c_eff (bscan's smooth interpolation between
+  // paper 000 Eqs. 3.30 and 5.14, docs/physics.md) and Lambda = 4 pi f_a.
   BSCAN_HD static double delta_a(const PhysicsInputs& in, const double* p, Lepton l) {
     constexpr double kPi = 3.14159265358979323846;
     return alp_delta_a(in.m_lepton[static_cast<int>(l)], p[m_a], c_ll(p, l),
@@ -189,7 +189,7 @@ struct AlpModel {
     return s;
   }
 
-  // B_s -> l l: P = C10 + K M_Bs^2 c_sb_minus c_ll / (4 D(M_Bs^2)), S = 0 (physics-models.md §A4;
+  // B_s -> l l: P = C10 + K M_Bs^2 c_sb_minus c_ll / (4 D(M_Bs^2)), S = 0 (docs/physics.md;
   // the quark masses cancel against <0|s gamma5 b|B_s>).
   BSCAN_HD static BsllAmplitudes bs_amplitudes(const PhysicsInputs& in, const double* p, Lepton l) {
     const double M2 = in.bs.m_Bs * in.bs.m_Bs;
@@ -229,11 +229,11 @@ struct AlpModel {
            (64.0 * kPi * mB2 * ch.m_B * ch.Gamma_B);
   }
 
-  // Tree-level ALP exchange in B_s mixing, heavy ALP (physics-models.md §A5, closed form):
+  // Tree-level ALP exchange in B_s mixing, heavy ALP (closed form, docs/physics.md; flavio M12):
   // M12 = M12_SM + M_Bs^3 f_Bs^2 / (4 m_a^2) { ((m_b - m_s)/(m_b + m_s))^2 c+^2 (B4/4 - 5 B2/24)
   //                                            - c-^2 (B4/4 + 5 B2/24) },  Delta M_s = 2 |M12|
   //                                            [GeV].
-  // Applied for m_a > 1.2 M_Bs (as ALPaca); NaN below: no reliable prediction there (spec O5).
+  // Applied for m_a > 1.2 M_Bs (as ALPaca); NaN below: no reliable prediction (docs/physics.md).
   BSCAN_HD static double delta_ms(const PhysicsInputs& in, const double* p) {
     const BsInputs& bs = in.bs;
     if (p[m_a] < 1.2 * bs.m_Bs) return NAN;

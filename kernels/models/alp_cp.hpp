@@ -1,7 +1,7 @@
 // Model `alp_cp`: paper 000's effective pseudoscalar coefficients per lepton, the planes of its
 // Figs. 2, 5 and 13. Heavy ALP (Eqs. 3.5-3.9): constant C_P+-; very light ALP (Eqs. 5.6-5.7):
 // C~_P+- GeV^2 / (q2 - m_a^2 + i m_a Gamma_a). Both enter flavio's basis as C_P = (C_P+ + C_P-) /
-// m_b(mu_b), C_P' = (C_P+ - C_P-) / m_b(mu_b) (physics-models.md §1.2, §A1).
+// m_b(mu_b), C_P' = (C_P+ - C_P-) / m_b(mu_b) (paper 000 Eq. 3.9; WCxf flavio basis).
 #pragma once
 
 #include "kernels/channels/bsll.hpp"
@@ -69,7 +69,7 @@ struct AlpCpModel : NoParticle, NoQuantities {
     return s;
   }
 
-  // B_s -> l l sees C_P - C_P' = 2 C_P-(M_Bs^2) / m_b (physics-models.md §A4).
+  // B_s -> l l sees C_P - C_P' = 2 C_P-(M_Bs^2) / m_b (flavio bll.py amplitudes).
   BSCAN_HD static BsllAmplitudes bs_amplitudes(const PhysicsInputs& in, const double* p, Lepton l) {
     const int o = offset(l);
     const double M2 = in.bs.m_Bs * in.bs.m_Bs;

@@ -1,4 +1,4 @@
-// ALP contributions to the lepton anomalous magnetic moments (physics-models.md §A6; paper 000
+// ALP contributions to the lepton anomalous magnetic moments (arXiv:1708.00443 form; paper 000
 // Eqs. 3.28-3.30, 5.12-5.14): the Yukawa loop h1 and the ALP-photon loop h2, x = m_a^2 / m_l^2.
 #pragma once
 #include <cmath>

@@ -122,7 +122,7 @@ struct HasThresholds<M, std::void_t<decltype(M::thresholds(std::declval<const do
     : std::true_type {};
 
 // BR(B -> M X(-> f)) with q2 = m_f^2 in [lo, hi], for an X of any width and a final state that
-// does not interfere with the SM (physics-models.md §B2, off shell):
+// does not interfere with the SM (docs/physics.md, B -> K(*) + invisible off shell):
 //   int dq2 BR(B -> M X)[m_X = sqrt q2] sqrt(q2) Gamma(X -> f)[m_X = sqrt q2] / (pi |D(q2)|^2),
 // D = q2 - M^2 + i M Gamma; as Gamma -> 0 it tends to BR(B -> M X) BR(X -> f) (Eq. 3 for B -> K).
 // The model's thresholds(p, f, m2) (optional) name the square-root branch points of Gamma(X -> f).

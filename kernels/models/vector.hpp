@@ -1,10 +1,10 @@
-// Model `vector` (paper 001; physics-models.md §B0-B3): a light vector V coupled to
+// Model `vector` (paper 001, arXiv:1704.06188; docs/physics.md): a light vector V coupled to
 // g_bs s-bar gamma_mu P_L b, to muons and electrons with vector and axial couplings, and to an
 // invisible Dirac fermion chi (g_chi, m_chi). It shifts C9, C10 and, through the longitudinal part
 // of its propagator, C_P (and C_P' in B_s -> l l) by residues over
 // P(q2) = 1/(q2 - m_V^2 + i m_V Gamma_V). Its
-// quantities: (g-2)_l (§B4), the Z-vertex ratio (§B5) and the dark-matter annihilation rates of
-// paper 001 Eqs. (11), (12) (chi, or a complex scalar phi with coupling g_phi, as invisible state).
+// quantities: (g-2)_l, the Z-vertex ratio and the dark-matter annihilation rates of paper 001
+// Eqs. (5), (8), (11), (12) (chi, or a complex scalar phi with coupling g_phi, as invisible state).
 #pragma once
 #include <cmath>
 
@@ -92,7 +92,7 @@ struct VectorModel {
     return l == Lepton::e ? p[g_eA] : p[g_muA];
   }
 
-  // Gamma(V -> l l) = m_V beta / (12 pi) [gV^2 (1 + 2 m_l^2/m_V^2) + gA^2 beta^2] (§B0).
+  // Gamma(V -> l l) = m_V beta / (12 pi) [gV^2 (1 + 2 m_l^2/m_V^2) + gA^2 beta^2].
   BSCAN_HD static double width_ll(const PhysicsInputs& in, const double* p, Lepton l) {
     constexpr double kPi = 3.14159265358979323846;
     const double m = p[m_V], ml = in.m_lepton[static_cast<int>(l)];
@@ -102,7 +102,7 @@ struct VectorModel {
   }
 
   // Gamma(V -> chi chi) = g_chi^2 m_V / (12 pi) (1 + 2 m_chi^2/m_V^2) sqrt(1 - 4 m_chi^2/m_V^2)
-  // (§B0; paper 001 Eq. 2 for m_chi = 0).
+  // (paper 001 Eq. 2 for m_chi = 0).
   BSCAN_HD static double width_invisible(const double* p) {
     constexpr double kPi = 3.14159265358979323846;
     const double m = p[m_V], mc = p[m_chi];
@@ -170,7 +170,7 @@ struct VectorModel {
     return {p[m_V] * p[m_V], p[m_V] * w, w > 0.0};
   }
 
-  // 1 / N, N = G_F V_tb V_ts^* alpha / (sqrt2 pi) (physics-models.md §1.1) [GeV^2], or the
+  // 1 / N, N = G_F V_tb V_ts^* alpha / (sqrt2 pi) (paper 001 Eqs. 7, 9) [GeV^2], or the
   // config's options.vector_norm.
   BSCAN_HD static cplx inverse_norm(const PhysicsInputs& in) {
     constexpr double kPi = 3.14159265358979323846;
@@ -179,7 +179,7 @@ struct VectorModel {
   }
 
   // Residues of C9, C10 = g_bs g_lV,A / N (paper 001 Eq. 9) and of the longitudinal
-  // C_P = -2 m_l / m_V^2 C10 (§B1), flavio basis, for B -> K(*) l l. The longitudinal part comes
+  // C_P = -2 m_l / m_V^2 C10 (Eq. 7), flavio basis, for B -> K(*) l l. The longitudinal part comes
   // from q_mu s-bar gamma^mu P_L b = m_b s-bar P_R b - m_s s-bar P_L b; the B -> K(*) matrix
   // elements take m_s = 0 (as flavio's), and in that scheme there is no C_P': the time-like
   // amplitude then cancels on shell exactly (narrow-width identity). B_s -> l l keeps it.
@@ -193,8 +193,8 @@ struct VectorModel {
     return s;
   }
 
-  // B_s -> l l: C10 and C_P - C_P' at q2 = M_Bs^2 with C_P' = +2 m_l / m_V^2 (m_s / m_b) C10 (§B1,
-  // B_s -> l l takes m_s(4.8 GeV), as flavio's); the pole at m_V = M_Bs cancels (§B3).
+  // B_s -> l l: C10 and C_P - C_P' at q2 = M_Bs^2 with C_P' = +2 m_l / m_V^2 (m_s / m_b) C10
+  // (docs/physics.md; B_s -> l l takes m_s(4.8 GeV), as flavio's); the pole at m_V = M_Bs cancels.
   BSCAN_HD static BsllAmplitudes bs_amplitudes(const PhysicsInputs& in, const double* p, Lepton l) {
     const double M2 = in.bs.m_Bs * in.bs.m_Bs;
     const cplx D{M2 - p[m_V] * p[m_V], p[m_V] * total_width(in, p)};
@@ -203,7 +203,7 @@ struct VectorModel {
     return bsll_amplitudes_wet(in, l, s.b[kC10] / D, {0.0, 0.0}, cp_minus_cpp / D);
   }
 
-  // BR(B -> K V) = g_bs^2 f+^2 lambda^(3/2) / (64 pi m_B^3 m_V^2 Gamma_B) (§B2; paper 001 Eq. 3).
+  // BR(B -> K V) = g_bs^2 f+^2 lambda^(3/2) / (64 pi m_B^3 m_V^2 Gamma_B) (paper 001 Eq. 3).
   BSCAN_HD static double br_b_to_k_v(const BToKInputs& ch, const double* p) {
     constexpr double kPi = 3.14159265358979323846;
     if (p[m_V] >= ch.m_B - ch.m_K) return 0.0;
@@ -215,7 +215,7 @@ struct VectorModel {
   }
 
   // BR(B -> K* V) = (g_bs/2)^2 lambda^(1/2) / (16 pi m_B^3 Gamma_B) (|H0|^2 + |H+|^2 + |H-|^2),
-  // H+- = (m_B + m_K*) A1 -+ lambda^(1/2) V / (m_B + m_K*), H0 = 8 m_B m_K* A12 / m_V (§B2).
+  // H+- = (m_B + m_K*) A1 -+ lambda^(1/2) V / (m_B + m_K*), H0 = 8 m_B m_K* A12 / m_V.
   BSCAN_HD static double br_b_to_kstar_v(const BToVInputs& ch, const double* p) {
     constexpr double kPi = 3.14159265358979323846;
     if (p[m_V] >= ch.m_B - ch.m_V) return 0.0;

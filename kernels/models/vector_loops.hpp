@@ -1,4 +1,4 @@
-// One-loop functions of the light vector (physics-models.md §B4, §B5): the (g-2) integrals F_V,
+// One-loop functions of the light vector (paper 001 Eqs. 5, 8; docs/physics.md): the (g-2) F_V,
 // F_A of rho = m_V^2 / m_l^2 and the Z-vertex function K_F of x = m_Z^2 / m_V^2.
 #pragma once
 #include <cmath>
@@ -9,7 +9,7 @@
 namespace bscan {
 
 // F_V = int_0^1 z^2 (1 - z) / D dz, F_A = int_0^1 [z (1 - z)(z - 4) - 2 z^3 / rho] / D dz with
-// D = z^2 + (1 - z) rho (Leveille 1978; §B4). Written in w = 1 - z, where D = (1 - w)^2 + w rho
+// D = z^2 + (1 - z) rho (Leveille 1978). Written in w = 1 - z, where D = (1 - w)^2 + w rho
 // varies on the scale 1/rho near w = 0, and integrated with panels graded towards the root of D
 // at w ~ -1/rho (real for rho > 4), as the ALP loops (alp_g2.hpp).
 BSCAN_HD inline void vector_g2_loops(double rho, double& fv, double& fa) {
@@ -23,7 +23,7 @@ BSCAN_HD inline void vector_g2_loops(double rho, double& fv, double& fa) {
   });
 }
 
-// Delta a_l = (g_V^2 F_V + g_A^2 F_A) / (4 pi^2) (§B4; paper 001 Eq. 5 with f_V = 3 rho F_V,
+// Delta a_l = (g_V^2 F_V + g_A^2 F_A) / (4 pi^2) (paper 001 Eq. 5 with f_V = 3 rho F_V,
 // f_A = -3/5 rho F_A).
 BSCAN_HD inline double vector_delta_a(double m_l, double m_v, double g_v, double g_a) {
   constexpr double kPi = 3.14159265358979323846;
@@ -56,7 +56,7 @@ BSCAN_HD inline double dilog_negative(double t) {
   return -kPi2Over6 - 0.5 * l * l - dilog_negative(1.0 / t);
 }
 
-// Real part of the massive-vector vertex function, x = m_Z^2 / m_V^2 (§B5, Hollik's Lambda_2):
+// Real part of the massive-vector vertex function, x = m_Z^2 / m_V^2 (Hollik's Lambda_2):
 // K_F = -7/2 - 2/x + (3 + 2/x) ln x - 2 (1 + 1/x)^2 [Li2(-x) + ln x ln(1 + x)].
 // Its terms cancel to O(x ln x) as x -> 0 (K_F -> 0): 1e-12 relative accuracy at x = 1e-2 (m_V =
 // 10 m_Z), 4e-10 at 1e-3, 3e-8 at 1e-4 (against 40-digit mpmath).

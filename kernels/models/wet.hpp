@@ -1,5 +1,5 @@
 // Model `wet`: contact shifts of the b -> s l l Wilson coefficients in flavio's WET basis at
-// mu = 4.8 GeV (physics-bkll.md §1.1); C_S, C_P and primes in GeV^-1.
+// mu = 4.8 GeV (WCxf wet.flavio.basis.yml); C_S, C_P and primes in GeV^-1.
 #pragma once
 
 #include "kernels/channels/bsll.hpp"

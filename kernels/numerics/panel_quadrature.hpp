@@ -1,6 +1,7 @@
-// Resonance-aware composite Gauss-Legendre quadrature in q2 (DESIGN §4), with no adaptive control
-// flow: the panels depend only on the geometry (interval, breakpoints, singular points), never on
-// integrand values, so every thread that integrates the same pole does the same work.
+// Resonance-aware composite Gauss-Legendre quadrature in q2 (docs/numerics.md, Quadrature), with
+// no adaptive control flow: the panels depend only on the geometry (interval, breakpoints, singular
+// points), never on integrand values, so every thread that integrates the same pole does the same
+// work.
 //
 // Panels: between consecutive breakpoints (interval ends, the caller's feature points, the pole and
 // the branch points inside the interval), each panel is split until it lies at least a third of

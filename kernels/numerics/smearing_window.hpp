@@ -1,5 +1,5 @@
 // Bin acceptance W(q2): indicator of [q2_lo, q2_hi], or with Gaussian resolution r in the dilepton
-// mass |q| (paper 000 Eq. 4.19; physics-models.md §A7):
+// mass |q| (paper 000 Eq. 4.19; docs/physics.md, Smearing):
 // W = Phi((sqrt(q2_hi) - |q|)/r) - Phi((sqrt(q2_lo) - |q|)/r), integrated over the bin +- 6 r.
 #pragma once
 #include <cmath>

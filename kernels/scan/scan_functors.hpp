@@ -1,5 +1,6 @@
-// The scan as Thrust functors over a counting iterator (DESIGN §2, §4): point index -> parameters
-// -> pole key (stage-1 sharing) -> resonance integrals per distinct pole -> observables per point.
+// The scan as Thrust functors over a counting iterator (docs/architecture.md, docs/numerics.md):
+// point index -> parameters -> pole key (stage-1 sharing) -> resonance integrals per distinct pole
+// -> observables per point.
 #pragma once
 
 #include "kernels/channels/bsll.hpp"
@@ -93,6 +94,7 @@ enum class OpKind : int {
   p_prime,          // scale J_i / (2 sqrt(-J2s J2c)): P4', P5', P6', P8' (scale: LHCb sign)
   p_ratio,          // scale J_i / J2s: P1, P2, P3
   bs_ll,            // BR(B_s -> l l), lepton in `quantity`
+  bd_ll,            // BR(B0 -> l l) in the SM, lepton in `quantity`
   parameter,        // parameter `quantity`
   quantity,         // model quantity `quantity`
   particle_width,   // total width of the new particle
@@ -172,6 +174,8 @@ BSCAN_HD double evaluate_op(const PhysicsInputs& in, const ObservableOp& op, con
       const Lepton l = static_cast<Lepton>(op.quantity);
       return bsll_branching_ratio(in, l, Model::bs_amplitudes(in, p, l));
     }
+    case OpKind::bd_ll:
+      return bdll_branching_ratio(in, static_cast<Lepton>(op.quantity));
     case OpKind::parameter:
       return p[op.quantity];
     case OpKind::quantity:

@@ -1,4 +1,4 @@
-// B -> K form factors f+, f0, fT (BSZ3, flavio's default; physics-bkll.md §3.3).
+// B -> K form factors f+, f0, fT (BSZ3, flavio's default: GRvDV 2023, arXiv:2305.06301).
 #pragma once
 
 #include "kernels/sm/bsz_expansion.hpp"

@@ -1,4 +1,5 @@
-// BSZ z-expansion of a B -> M form factor as flavio evaluates it (physics-bkll.md §3.2).
+// BSZ z-expansion of a B -> M form factor (arXiv:1503.05534) as flavio evaluates it (flavio
+// formfactors/common.py z, b_p/bsz.py, b_v/bsz.py).
 #pragma once
 #include <cmath>
 

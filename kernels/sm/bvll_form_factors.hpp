@@ -1,5 +1,5 @@
-// B -> K* form factors V, A0, A1, A12, T1, T2, T23 (BSZ 2015, flavio's default; physics-bkll.md
-// §3.4) in the helicity combinations A12, T23 that flavio uses.
+// B -> K* form factors V, A0, A1, A12, T1, T2, T23 (BSZ 2015, arXiv:1503.05534,
+// flavio's default) in the helicity combinations A12, T23 that flavio uses.
 #pragma once
 
 #include "kernels/sm/bsz_expansion.hpp"

@@ -1,5 +1,5 @@
-// Perturbative quark-loop function Y(q2) added to C9 (physics-bkll.md §4.3; flavio
-// matrixelements.Y).
+// Perturbative quark-loop function Y(q2) added to C9 (flavio matrixelements.Y; hep-ph/0106067,
+// arXiv:0811.1214).
 #pragma once
 #include <cmath>
 

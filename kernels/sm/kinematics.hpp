@@ -1,4 +1,4 @@
-// Two- and three-body kinematics (physics-bkll.md §2).
+// Two- and three-body kinematics (as in flavio bpll.py, bvll/observables.py).
 #pragma once
 #include <cmath>
 

@@ -45,16 +45,20 @@ struct SmInputs {
   double C7eff, C7peff, C9, C10;
   double C1, C2, C3, C4, C5, C6;
   double mu_b, m_c_pole, m_b_pole;
+  double m_c_BVgamma;  // flavio's 'm_c BVgamma', the m_c of the two-loop dC7 (a nuisance parameter)
 };
 
 // Natural cubic splines through flavio's tabulated corrections dC7(q2), dC9(q2) for the b -> s mode
 // and for the CP-conjugate mode. Pointers are in the memory of the executing backend.
-inline constexpr int kCorrectionColumns = 8;  // re/im of dC7, dC9, dC7bar, dC9bar
+// The last four columns are dC7's slopes in m_c_BVgamma (b -> s, conjugate) at the table's mc0.
+inline constexpr int kCorrectionColumns = 12;  // re/im of dC7, dC9, dC7bar, dC9bar, ddC7/dmc x2
+inline constexpr int kCorrectionSlopes = 8;    // first column of the slopes
 struct CorrectionTable {
   const double* q2 = nullptr;  // n nodes, increasing
   const double* y = nullptr;   // n x kCorrectionColumns values
   const double* y2 = nullptr;  // n x kCorrectionColumns spline second derivatives
   int n = 0;
+  double mc0 = 0.0;  // the m_c_BVgamma the table was made at
 };
 
 // flavio's QCD-factorisation correction to B -> K* l l (spectator scattering, weak annihilation,
@@ -77,14 +81,20 @@ struct BvSubleading {
   cplx c[3];        // helicity 0, -, +: dC9 for q2 > 14 GeV^2
 };
 
-// Switches for choices paper 000 leaves unstated (physics-models.md O4); defaults = the paper's
-// reading, set by the scan config's [options] table.
+// Switches for choices paper 000 leaves unstated (docs/physics.md, Differences from paper 000);
+// defaults = the paper's reading, set by the scan config's [options] table.
 struct ModelOptions {
   bool photon_width = false;  // Gamma(a -> gamma gamma) in the total width (paper: BR(a->ee) ~ 1)
   bool on_shell_interference = false;  // SM-resonance interference in bins that hold the pole
   // The vector's normalisation N of C9,10 = g_bs g / N [GeV^-2]; 0: G_F xi_t alpha_e / (sqrt2 pi)
-  // from the physics data (paper 001 quotes -7.7e-10, physics-models.md O9).
+  // from the physics data (paper 001 quotes -7.7e-10 at its Eq. 7).
   double vector_norm = 0.0;
+};
+
+// B0 -> l l (SM only: the models shift b -> s): its mass and width are those of b0_kstar0.
+struct BdInputs {
+  double f_B0;
+  cplx xi_t;  // V_tb V_td^*
 };
 
 struct PhysicsInputs {
@@ -96,6 +106,7 @@ struct PhysicsInputs {
   BToKInputs bplus_kplus;
   BToVInputs b0_kstar0;
   BsInputs bs;
+  BdInputs bd;
   CorrectionTable corrections;
   QcdfTable bvll_qcdf;
   BkSubleading bk_subleading;  // B+ -> K+

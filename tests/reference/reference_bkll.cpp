@@ -23,7 +23,7 @@ namespace bscan::reference {
 namespace {
 
 constexpr double kPi = std::numbers::pi;
-constexpr double kWindowSigmas = 6.0;      // smeared bins: integrated over bin +- 6 r in |q| (§A7)
+constexpr double kWindowSigmas = 6.0;      // smeared bins: integrated over bin +- 6 r in |q|
 constexpr double kCoreWidths = 1e3;        // |q2 - M^2| <= K gamma: integrated in atan(x/gamma) ...
 constexpr double kCoreMax = 30.0;          // ... up to 30 GeV^2 (beyond, tan(theta) loses x)
 constexpr double kLowFraction = 0.5;       // B -> K*: q2 < M^2/2 integrated in q2 (binned_rate)
@@ -85,7 +85,7 @@ class CorrectionSplines {
 // ---------------------------------------------------------------------------------------------
 // Form factors, charm loop, amplitudes.
 
-// Conformal variable z(t), t0 = t+ (1 - sqrt(1 - t-/t+)) [physics-bkll.md §3.2].
+// Conformal variable z(t), t0 = t+ (1 - sqrt(1 - t-/t+)) [FL formfactors/common.py z].
 double conformal_z(double t, double m_B, double m_M) {
   const double t_plus = (m_B + m_M) * (m_B + m_M);
   const double t_minus = (m_B - m_M) * (m_B - m_M);
@@ -98,7 +98,7 @@ struct FormFactors {
   double f_plus, f_zero, f_T;
 };
 
-// BSZ3: F = sum_k a_k (z(q2) - z(0))^k / (1 - q2/m_R^2) [physics-bkll.md §3.2, §3.3].
+// BSZ3: F = sum_k a_k (z(q2) - z(0))^k / (1 - q2/m_R^2) [FL b_p/bsz.py ff; arXiv:1503.05534].
 FormFactors form_factors(const BToKInputs& ch, double q2) {
   const double dz = conformal_z(q2, ch.z_m_B, ch.z_m_K) - conformal_z(0.0, ch.z_m_B, ch.z_m_K);
   const auto series = [&](const BszSeries& s) {
@@ -108,7 +108,7 @@ FormFactors form_factors(const BToKInputs& ch, double q2) {
   return {series(ch.f_plus), series(ch.f_zero), series(ch.f_T)};
 }
 
-// Quark-loop function h(q2, m, mu) [physics-bkll.md §4.3; hep-ph/0106067 eq. (11)]; m = 0 massless.
+// Quark-loop function h(q2, m, mu) [FL matrixelements.h; hep-ph/0106067 eq. (11)]; m = 0 massless.
 Complex loop_h(double q2, double m, double mu) {
   if (m == 0.0) return {8.0 / 27.0 - 4.0 / 9.0 * std::log(q2 / (mu * mu)), 4.0 * kPi / 9.0};
   const double z = 4.0 * m * m / q2;
@@ -119,7 +119,7 @@ Complex loop_h(double q2, double m, double mu) {
          4.0 / 9.0 * (2.0 + z) * std::sqrt(std::abs(z - 1.0)) * A;
 }
 
-// Y(q2) = h(m_c) F_c - h(m_b) F_b / 2 - h(0) F_u / 2 + F_4, pole masses [physics-bkll.md §4.3].
+// Y(q2) = h(m_c) F_c - h(m_b) F_b / 2 - h(0) F_u / 2 + F_4, pole masses [FL matrixelements.Y].
 Complex charm_loop_y(const SmInputs& sm, double q2) {
   const double F_c = 4.0 / 3.0 * sm.C1 + sm.C2 + 6.0 * sm.C3 + 60.0 * sm.C5;
   const double F_b = 7.0 * sm.C3 + 4.0 / 3.0 * sm.C4 + 76.0 * sm.C5 + 64.0 / 3.0 * sm.C6;
@@ -191,7 +191,7 @@ double kstar_mode_density(const ChannelContext& c, const Q2Point& pt, const Shif
 }
 
 // dGamma/dq2 [GeV^-1] of the b -> s mode (cp_conjugate = false) or of its CP conjugate, with NP
-// shifts `np` already conjugated by the caller; flavio's helicity form [physics-bkll.md §5.2].
+// shifts `np` already conjugated by the caller; flavio's helicity form [FL angular.py, bpll.py].
 double mode_density(const ChannelContext& c, const Q2Point& pt, const Shifts& np,
                     bool cp_conjugate) {
   if (pt.above_min <= 0.0 || pt.below_max < 0.0) return 0.0;
@@ -200,7 +200,7 @@ double mode_density(const ChannelContext& c, const Q2Point& pt, const Shifts& np
   const SmInputs& sm = c.in.sm;
   const double mB = c.ch.m_B, mK = c.ch.m_K, m = c.m_l;
   const FormFactors f = form_factors(c.ch, q2);
-  // SM effective coefficients, "Level 2" [physics-bkll.md §4.4, §4.5]: table columns
+  // SM effective coefficients as flavio's [FL wilsoncoefficients.py get_wceff]: table columns
   // (re, im) of dC7, dC9 for b -> s, then dC7bar, dC9bar for the CP conjugate.
   const int col = cp_conjugate ? 4 : 0;
   const Complex dC7(c.corrections(col + 0, q2), c.corrections(col + 1, q2));
@@ -216,14 +216,14 @@ double mode_density(const ChannelContext& c, const Q2Point& pt, const Shifts& np
   const double lam = ((mB + mK) * (mB + mK) - q2) * pt.below_max;
   const double sqlam = std::sqrt(std::max(lam, 0.0));
   const double beta2 = pt.above_min / q2, beta = std::sqrt(beta2);
-  // Helicity amplitudes h_V, h_A, h_S, h_P [physics-bkll.md §5.2; FL angular.py helicity_amps_p].
+  // Helicity amplitudes h_V, h_A, h_S, h_P [FL angular.py helicity_amps_p].
   const Complex hV = N * sqlam / (2.0 * std::sqrt(q2)) *
                      (C9 * f.f_plus + 2.0 * sm.m_b / (mB + mK) * (C7 + C7p) * f.f_T);
   const Complex hA = N * sqlam / (2.0 * std::sqrt(q2)) * C10 * f.f_plus;
   const Complex hS = N * (mB2 - mK2) / 2.0 * f.f_zero * CS;
   const Complex hP = N * (mB2 - mK2) / 2.0 * f.f_zero * (CP + 2.0 * m / q2 * C10);
   // dGamma/dq2 = sqrt(lam) beta q2 / (256 pi^3 M_B^3) [(2 - 2 beta^2/3)|h_V|^2 + 4/3 beta^2 |h_A|^2
-  //              + 2 beta^2 |h_S|^2 + 2 |h_P|^2]  [physics-bkll.md §5.2]
+  //              + 2 beta^2 |h_S|^2 + 2 |h_P|^2]  [FL angular.py angularcoeffs_general_p]
   const double bracket = (2.0 - 2.0 * beta2 / 3.0) * std::norm(hV) +
                          4.0 / 3.0 * beta2 * std::norm(hA) + 2.0 * beta2 * std::norm(hS) +
                          2.0 * std::norm(hP);

@@ -1,9 +1,10 @@
-// Independent CPU reference for the B -> K l l and B0 -> K*0 l l rate terms of the kernels (DESIGN
-// §1, §4): per call, GSL adaptive quadrature of the full CP-averaged |amplitude|^2 in flavio's
-// helicity form (B -> K: physics-bkll.md §5.2; B -> K*: §6.4 and flavio's G-basis angular
-// function, reference_bvll.hpp) with the exact propagator. Shares only the plain-data input types
-// with the kernels (PhysicsInputs, RateTerm, DirCouplings, Pole), none of their physics or
-// numerics. Slow (milliseconds to seconds per call): for tests only.
+// Independent CPU reference for the B -> K l l and B0 -> K*0 l l rate terms of the kernels
+// (docs/numerics.md, Accuracy contract): per call, GSL adaptive quadrature of the full CP-averaged
+// |amplitude|^2 in flavio's helicity form (B -> K: flavio angular.py helicity_amps_p; B -> K*:
+// helicity_amps_v and flavio's G-basis angular function, reference_bvll.hpp) with the exact
+// propagator. Shares only the plain-data input types with the kernels (PhysicsInputs, RateTerm,
+// DirCouplings, Pole), none of their physics or numerics. Slow (milliseconds to seconds per call):
+// for tests only.
 #pragma once
 #include <array>
 #include <complex>
@@ -25,7 +26,7 @@ using Shifts = std::array<Complex, kMaxDirs>;
 double cp_averaged_density(const PhysicsInputs& in, Channel channel, Lepton lepton, double q2,
                            const Shifts& c);
 
-// Bin acceptance W(q2) (physics-models.md §A7): indicator of [q2_lo, q2_hi], or with Gaussian
+// Bin acceptance W(q2) (paper 000 Eq. 4.19): indicator of [q2_lo, q2_hi], or with Gaussian
 // resolution r in |q|: Phi((sqrt(q2_hi) - |q|)/r) - Phi((sqrt(q2_lo) - |q|)/r).
 double window(const Bin& bin, double q2);
 

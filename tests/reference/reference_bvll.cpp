@@ -11,7 +11,7 @@ namespace {
 
 constexpr double kPi = std::numbers::pi;
 
-// z(t) with t0 = t+ (1 - sqrt(1 - t-/t+)) [physics-bkll.md §3.2; flavio formfactors/common.py z].
+// z(t) with t0 = t+ (1 - sqrt(1 - t-/t+)) [flavio formfactors/common.py z].
 double z_of(double t, double m_B, double m_V) {
   const double tp = (m_B + m_V) * (m_B + m_V), tm = (m_B - m_V) * (m_B - m_V);
   const double t0 = tp * (1.0 - std::sqrt(1.0 - tm / tp));
@@ -29,7 +29,7 @@ double bsz(const BszSeries& s, double a0, double q2, double dz) {
 FormFactors form_factors(const BToVInputs& ch, double q2) {
   const double mB = ch.z_m_B, mV = ch.z_m_V;
   const double dz = z_of(q2, mB, mV) - z_of(0.0, mB, mV);
-  // flavio b_v/bsz.py `ff`: a0(A12) from A0(0) = A3(0), a0(T2) from T1(0) = T2(0) (§3.4).
+  // flavio b_v/bsz.py `ff`: a0(A12) from A0(0) = A3(0), a0(T2) from T1(0) = T2(0) (BSZ 2015).
   const double a0_A12 = ch.A0.a[0] * (mB * mB - mV * mV) / (8.0 * mB * mV);
   const double a0_T2 = ch.T1.a[0];
   FormFactors f;

@@ -1,10 +1,10 @@
 // Independent CPU reference, B0 -> K*0 (-> K pi) l l part: dGamma/dq2 of one CP mode from flavio's
-// helicity amplitudes (physics-bkll.md §6.4; flavio angular.py helicity_amps_v) and flavio's
-// generic G-basis angular function G[0,0,0] (angularcoeffs_general_Gbasis_v with l1 = l2, no
-// tensors), dGamma/dq2 = 3/4 (2 J1s + J1c) - 1/4 (2 J2s + J2c) = 6 G[0,0,0] (G_to_g, J = 32/3 g).
-// Own B -> K* BSZ form factors (a0 of A12 and T2 from the endpoint relations, §3.4). Shares only
-// plain-data input types with the kernels; used by reference_bkll.cpp, which supplies the SM
-// effective coefficients (charm loop, tabulated corrections) and the integration.
+// helicity amplitudes (flavio angular.py helicity_amps_v) and flavio's generic G-basis angular
+// function G[0,0,0] (angularcoeffs_general_Gbasis_v with l1 = l2, no tensors),
+// dGamma/dq2 = 3/4 (2 J1s + J1c) - 1/4 (2 J2s + J2c) = 6 G[0,0,0] (G_to_g, J = 32/3 g).
+// Own B -> K* BSZ form factors (a0 of A12 and T2 from the endpoint relations of arXiv:1503.05534).
+// Shares only plain-data input types with the kernels; used by reference_bkll.cpp, which supplies
+// the SM effective coefficients (charm loop, tabulated corrections) and the integration.
 #pragma once
 #include <complex>
 
