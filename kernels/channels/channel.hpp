@@ -22,7 +22,7 @@ struct DirDef {
 struct BToKChannel {
   BSCAN_HD static double meson_width(const PhysicsInputs& in) { return in.bplus_kplus.Gamma_B; }
   BSCAN_HD static double q2_max(const PhysicsInputs& in) { return bk_q2_max(in.bplus_kplus); }
-  BSCAN_HD static int dirs(DirDef* d) {
+  BSCAN_HD static constexpr int dirs(DirDef* d) {
     d[kDirC9] = {kC9, kC9p, 1.0};
     d[kDirC10] = {kC10, kC10p, 1.0};
     d[kDirCS] = {kCS, kCSp, 1.0};
@@ -41,7 +41,7 @@ struct BToKChannel {
 struct BToKstarChannel {
   BSCAN_HD static double meson_width(const PhysicsInputs& in) { return in.b0_kstar0.Gamma_B; }
   BSCAN_HD static double q2_max(const PhysicsInputs& in) { return bv_q2_max(in.b0_kstar0); }
-  BSCAN_HD static int dirs(DirDef* d) {
+  BSCAN_HD static constexpr int dirs(DirDef* d) {
     d[kDirC9Plus] = {kC9, kC9p, 1.0};
     d[kDirC10Plus] = {kC10, kC10p, 1.0};
     d[kDirC9Minus] = {kC9, kC9p, -1.0};

@@ -36,6 +36,7 @@ struct ResonantIntegrals {
   cplx LP[2][kMaxDirs] = {};          // int W L_k P
   cplx QP[kMaxDirs][kMaxDirs] = {};   // int W Q_kl P
   cplx QPP[kMaxDirs][kMaxDirs] = {};  // int W Q_kl |P|^2
+  bool pole_inside = false;           // the pole lies in the term's bin (set by the scan's stage 1)
 };
 
 // Which directions carry contact (a) and resonant (b) shifts in a model: bit k = direction k.
@@ -54,9 +55,11 @@ BSCAN_HD inline DirCouplings project(Channel c, const WcShifts& s) {
   return out;
 }
 
-BSCAN_HD inline DirMasks project(Channel c, const WcMasks& m) {
-  DirDef d[kMaxDirs];
-  const int n = with_channel(c, [&](auto ch) { return decltype(ch)::dirs(d); });
+// The directions of channel Ch a model's shifts reach (a compile-time constant of the model).
+template <class Ch>
+BSCAN_HD constexpr DirMasks project_masks(const WcMasks& m) {
+  DirDef d[kMaxDirs] = {};
+  const int n = Ch::dirs(d);
   DirMasks out;
   for (int k = 0; k < n; ++k) {
     const unsigned raw = 1u << d[k].i | 1u << d[k].j;
@@ -65,6 +68,17 @@ BSCAN_HD inline DirMasks project(Channel c, const WcMasks& m) {
   }
   return out;
 }
+
+BSCAN_HD inline DirMasks project(Channel c, const WcMasks& m) {
+  return with_channel(c, [&](auto ch) { return project_masks<decltype(ch)>(m); });
+}
+
+// DirMasks known to the compiler: term_rate's loops over directions then keep only those the
+// model shifts.
+template <unsigned Contact, unsigned Resonant>
+struct FixedDirs {
+  static constexpr unsigned contact = Contact, resonant = Resonant;
+};
 
 // Kinematic range [4 m_l^2, q2_max] of a term's channel and lepton.
 BSCAN_HD inline void term_kinematic_range(const PhysicsInputs& in, const RateTerm& t, double& lo,
@@ -179,11 +193,14 @@ BSCAN_HD inline ResonantIntegrals term_resonant(const PhysicsInputs& in, const R
 // `res` may be null for models without resonant shifts; `P` is the propagator at the term's q2
 // (differential terms only).
 // `sm_interference` = false drops the SM-resonance interference (int W L P) of a binned term.
-// `dirs`: the directions the model shifts (project(channel, Model::wc_masks())); the others have
-// zero couplings, so leaving them out of the sums changes nothing but the cost.
-BSCAN_HD BSCAN_INLINE double term_rate(
-    const Spectral& c0, const ResonantIntegrals* res, const DirCouplings& cp, TermKind kind, cplx P,
-    bool sm_interference = true, DirMasks dirs = {(1u << kMaxDirs) - 1u, (1u << kMaxDirs) - 1u}) {
+// `dirs`: the directions the model shifts (project(channel, Model::wc_masks()), or FixedDirs of
+// them); the others have zero couplings, so leaving them out of the sums changes nothing but the
+// cost.
+template <class Dirs = DirMasks>
+BSCAN_HD BSCAN_INLINE double term_rate(const Spectral& c0, const ResonantIntegrals* res,
+                                       const DirCouplings& cp, TermKind kind, cplx P,
+                                       bool sm_interference = true,
+                                       Dirs dirs = {(1u << kMaxDirs) - 1u, (1u << kMaxDirs) - 1u}) {
   const bool differential = kind == TermKind::differential;
   // Contact directions: with the resonant ones at the point's q2 for a differential term.
   const unsigned am = dirs.contact | (differential ? dirs.resonant : 0u);

@@ -112,8 +112,10 @@ BSCAN_HD inline void set_bit(std::uint32_t* words, long long stride, long long i
   words[(bit / 32) * stride + i] |= 1u << (bit % 32);
 }
 
-// All constraints of point i: observables at out[o * stride + i]; pulls and flag words written
-// at the same stride. A measurement without prediction (NaN) solves nothing and excludes nothing.
+// All constraints of the points of work item `item`: kPointLanes consecutive points (fewer at the
+// end), observables at out[o * stride + i], pulls and flag words written at the same stride (the
+// chunk's point count). A measurement without prediction (NaN) solves nothing and excludes
+// nothing.
 struct ConstraintStage {
   const ConstraintOp* cons;
   int n_cons;
@@ -125,54 +127,90 @@ struct ConstraintStage {
   std::uint32_t* flags;
   Chi2Groups chi2;
 
-  BSCAN_HD void operator()(long long i) const {
-    for (int w = 0; w < n_words; ++w) flags[w * stride + i] = 0u;
-    double sum[kMaxChi2Groups] = {};
-    bool allowed = true;
+  BSCAN_HD static long long items(long long points) {
+    return (points + kPointLanes - 1) / kPointLanes;
+  }
+
+  BSCAN_HD void operator()(long long item) const {
+    const long long i0 = item * kPointLanes;
+    if (i0 + kPointLanes <= stride) return points<kPointLanes>(i0);
+    for (long long i = i0; i < stride; ++i) points<1>(i);
+  }
+
+ private:
+  template <int W>
+  BSCAN_HD void points(long long i0) const {
+    for (int w = 0; w < n_words; ++w)
+      for (int p = 0; p < W; ++p) flags[w * stride + i0 + p] = 0u;
+    double sum[kMaxChi2Groups][W] = {};
+    bool allowed[W];
+    for (int p = 0; p < W; ++p) allowed[p] = true;
     const GaussianTerms& gt = chi2.terms;
-    const auto residual = [&](int k) {
-      return gt.scale[k] * out[gt.op[k] * stride + i] - gt.value[k];
+    const auto residual = [&](int k, double* r) {
+      const double* o = out + gt.op[k] * stride + i0;
+      BSCAN_SIMD for (int p = 0; p < W; ++p) r[p] = gt.scale[k] * o[p] - gt.value[k];
     };
     for (int n = 0; n < n_cons; ++n) {
       const ConstraintOp& c = cons[n];
-      const auto value = [&](int k) { return out[c.ops[k] * stride + i]; };
-      ConstraintResult r;
       if (c.block >= 0) {
         const GaussianBlock& b = gt.blocks[c.block];
-        const BlockChi2 x = block_chi2(gt, b, residual);
-        r = {b.n == 1 ? x.y0 : std::sqrt(x.chi2), x.chi2 <= c.lo[0], x.chi2 <= c.hi[0]};
-        if (std::isnan(x.chi2)) r.pull = NAN;
+        BlockChi2 x[W];
+        block_chi2_lanes<W>(
+            gt, b, residual, [](int, const double*) {}, x);
+        for (int p = 0; p < W; ++p) {
+          ConstraintResult r{b.n == 1 ? x[p].y0 : std::sqrt(x[p].chi2), x[p].chi2 <= c.lo[0],
+                             x[p].chi2 <= c.hi[0]};
+          if (std::isnan(x[p].chi2)) r.pull = NAN;
+          record(c, r, i0 + p, allowed[p]);
+        }
       } else {
-        r = evaluate_constraint(c, value);
+        for (int p = 0; p < W; ++p) {
+          const ConstraintResult r =
+              evaluate_constraint(c, [&](int k) { return out[c.ops[k] * stride + i0 + p]; });
+          record(c, r, i0 + p, allowed[p]);
+          if (!chi2.gaussian && !std::isnan(r.pull))
+            for (int g = 0; g < chi2.n; ++g)
+              if (c.groups >> g & 1u) sum[g][p] += r.pull * r.pull;
+        }
       }
-      if (std::isnan(r.pull) && c.pull >= 0) r.pass_1s = r.pass_2s = c.bound;
-      if (c.pull >= 0) pulls[c.pull * stride + i] = static_cast<float>(r.pull);
-      if (r.pass_1s && c.bit_1s >= 0) set_bit(flags, stride, i, c.bit_1s);
-      if (r.pass_2s && c.bit_2s >= 0) set_bit(flags, stride, i, c.bit_2s);
-      if (c.bound) allowed = allowed && r.pass_2s;
-      if (!chi2.gaussian && !std::isnan(r.pull))
-        for (int g = 0; g < chi2.n; ++g)
-          if (c.groups >> g & 1u) sum[g] += r.pull * r.pull;
     }
-    if (allowed && bit_allowed_2s >= 0) set_bit(flags, stride, i, bit_allowed_2s);
+    for (int p = 0; p < W; ++p)
+      if (allowed[p] && bit_allowed_2s >= 0) set_bit(flags, stride, i0 + p, bit_allowed_2s);
     if (chi2.gaussian) {
       for (int c = 0; c < chi2.n;) {
         const int blk = chi2.block[chi2.order[c]];
-        block_chi2(gt, gt.blocks[blk], residual, [&](int len, double x) {
-          for (;
-               c < chi2.n && chi2.block[chi2.order[c]] == blk && chi2.prefix[chi2.order[c]] == len;
-               ++c)
-            sum[chi2.order[c]] = x;
-        });
+        BlockChi2 x[W];
+        block_chi2_lanes<W>(
+            gt, gt.blocks[blk], residual,
+            [&](int len, const double* acc) {
+              for (; c < chi2.n && chi2.block[chi2.order[c]] == blk &&
+                     chi2.prefix[chi2.order[c]] == len;
+                   ++c)
+                for (int p = 0; p < W; ++p)
+                  sum[chi2.order[c]][p] = std::isfinite(acc[p]) ? acc[p] : NAN;
+            },
+            x);
       }
     }
-    for (int g = 0; g < chi2.n; ++g) {
-      const double delta = sum[g] - chi2.sm[g];
-      pulls[(chi2.first_row + 3 * g) * stride + i] = static_cast<float>(sum[g]);
-      pulls[(chi2.first_row + 3 * g + 1) * stride + i] = static_cast<float>(delta);
-      pulls[(chi2.first_row + 3 * g + 2) * stride + i] = NAN;
-      if (delta <= -4.0) set_bit(flags, stride, i, chi2.bit_improves_2s[g]);
-    }
+    for (int g = 0; g < chi2.n; ++g)
+      for (int p = 0; p < W; ++p) {
+        const long long i = i0 + p;
+        const double delta = sum[g][p] - chi2.sm[g];
+        pulls[(chi2.first_row + 3 * g) * stride + i] = static_cast<float>(sum[g][p]);
+        pulls[(chi2.first_row + 3 * g + 1) * stride + i] = static_cast<float>(delta);
+        pulls[(chi2.first_row + 3 * g + 2) * stride + i] = NAN;
+        if (delta <= -4.0) set_bit(flags, stride, i, chi2.bit_improves_2s[g]);
+      }
+  }
+
+  // A constraint's pull and bits at point i.
+  BSCAN_HD void record(const ConstraintOp& c, ConstraintResult r, long long i,
+                       bool& allowed) const {
+    if (std::isnan(r.pull) && c.pull >= 0) r.pass_1s = r.pass_2s = c.bound;
+    if (c.pull >= 0) pulls[c.pull * stride + i] = static_cast<float>(r.pull);
+    if (r.pass_1s && c.bit_1s >= 0) set_bit(flags, stride, i, c.bit_1s);
+    if (r.pass_2s && c.bit_2s >= 0) set_bit(flags, stride, i, c.bit_2s);
+    if (c.bound) allowed = allowed && r.pass_2s;
   }
 };
 

@@ -129,15 +129,16 @@ BSCAN_HD inline bool pole_in_bin(const Pole& pole, const Bin& b) {
 template <class Model>
 class PointMemo {
  public:
-  BSCAN_HD PointMemo(const PhysicsInputs& in, const double* p) : in_(in), p_(p) {}
+  PointMemo() = default;
+  BSCAN_HD PointMemo(const PhysicsInputs& in, const double* p) : in_(&in), p_(p) {}
   BSCAN_HD double total_width() {
-    if (!have_width_) width_ = Model::total_width(in_, p_);
+    if (!have_width_) width_ = Model::total_width(*in_, p_);
     have_width_ = true;
     return width_;
   }
   BSCAN_HD double on_shell_br(Channel c, Decay f) {
     const int k = static_cast<int>(c) * kNumDecays + static_cast<int>(f);
-    if (!(have_ >> k & 1u)) on_shell_[k] = bscan::on_shell_br<Model>(in_, p_, c, f, total_width());
+    if (!(have_ >> k & 1u)) on_shell_[k] = bscan::on_shell_br<Model>(*in_, p_, c, f, total_width());
     have_ |= 1u << k;
     return on_shell_[k];
   }
@@ -145,8 +146,8 @@ class PointMemo {
  private:
   static constexpr int kPairs = kNumChannels * kNumDecays;
   static_assert(kPairs <= 32, "one bit per (channel, decay)");
-  const PhysicsInputs& in_;
-  const double* p_;
+  const PhysicsInputs* in_ = nullptr;
+  const double* p_ = nullptr;
   bool have_width_ = false;
   double width_ = 0.0;
   unsigned have_ = 0u;
@@ -234,10 +235,11 @@ struct ResonantStage {
     complete_params<Model>(in, p);
     const Pole pole = Model::pole(in, p);
     if (b == 0) poles[j] = pole;
-    if (term_resonant_basis(basis, b, pole, res[item])) return;
     int t = 0;
     while (tt.slot[t] != b) ++t;
-    res[item] = term_resonant(in, tt.terms[t], pole, tt.dirs[t]);
+    if (!term_resonant_basis(basis, b, pole, res[item]))
+      res[item] = term_resonant(in, tt.terms[t], pole, tt.dirs[t]);
+    res[item].pole_inside = pole_in_bin(pole, tt.terms[t].bin);
   }
 };
 
@@ -257,7 +259,10 @@ struct Interleaved {
   }
 };
 
-// Stage 2: all observables of point begin + i, written to out[o * stride + i].
+// Stage 2: all observables of the points of work item `item`, point i (of [0, n)) at begin + i,
+// written to out[o * stride + i]. An item holds kPointLanes consecutive points: where they share
+// their pole (the pole keys grow with the flat index), each term's coefficients are read once for
+// all of them and each observable's formula runs over them in turn.
 template <class Model>
 struct PointStage {
   PhysicsInputs in;
@@ -271,70 +276,99 @@ struct PointStage {
   const Pole* poles;  // per key: the pole of its stage-1 row (all points of a key share it)
   long long begin, stride;
   double* out;
+  long long n;
 
-  BSCAN_HD void operator()(long long i) const {
-    double p[kMaxParams];
-    decode_point(g, begin + i, p);
-    complete_params<Model>(in, p);
-    Pole pole;
-    const ResonantIntegrals* row = nullptr;
-    if (keys == nullptr) {
-      pole = Model::pole(in, p);
-    } else {
-      const long long key = pole_key(g, begin + i);
-      long long lo = 0, hi = n_keys - 1;
-      while (lo < hi) {
-        const long long mid = (lo + hi) / 2;
-        if (keys[mid] < key)
-          lo = mid + 1;
-        else
-          hi = mid;
-      }
-      row = res + lo * tt.n_binned;
-      pole = poles[lo];
-    }
-    DirCouplings cp[kNumChannels][kLeptons];  // the point's shifts in each channel's directions
-    for (int l = 0; l < kLeptons; ++l) {
-      const WcShifts shifts = Model::wc_shifts(in, p, static_cast<Lepton>(l));
-      for (int c = 0; c < kNumChannels; ++c) cp[c][l] = project(static_cast<Channel>(c), shifts);
-    }
-    double rate[kMaxTerms];
-    for (int t = 0; t < tt.n; ++t) {
-      const RateTerm& term = tt.terms[t];
-      if (term.kind == TermKind::differential && term.q2 == kQ2FromAxis) {
-        RateTerm at_point = term;
-        at_point.q2 = p[kQ2Param];
-        rate[t] = differential_rate(at_point, term_contact(in, at_point), pole, cp, tt.dirs[t]);
-        continue;
-      }
-      rate[t] = term.kind == TermKind::differential
-                    ? differential_rate(term, tt.contact[t], pole, cp, tt.dirs[t])
-                    : binned_rate(term, tt.contact[t], row != nullptr ? row + tt.slot[t] : nullptr,
-                                  pole, cp, tt.dirs[t]);
-    }
-    PointMemo<Model> memo(in, p);
-    for (int o = 0; o < n_ops; ++o)
-      out[o * stride + i] = evaluate_op<Model>(in, ops[o], p, pole, rate, memo);
+  BSCAN_HD static long long items(long long points) {
+    return (points + kPointLanes - 1) / kPointLanes;
+  }
+
+  BSCAN_HD void operator()(long long item) const {
+    const long long i0 = item * kPointLanes, last = i0 + kPointLanes - 1;
+    if (last < n && (keys == nullptr || pole_key(g, begin + i0) == pole_key(g, begin + last)))
+      return points<kPointLanes>(i0);
+    for (long long i = i0; i < n && i <= last; ++i) points<1>(i);
   }
 
  private:
   using Couplings = DirCouplings[kNumChannels][kLeptons];
 
+  // Index of the stage-1 row of the point at flat index `flat`.
+  BSCAN_HD long long row_of(long long flat) const {
+    const long long key = pole_key(g, flat);
+    long long lo = 0, hi = n_keys - 1;
+    while (lo < hi) {
+      const long long mid = (lo + hi) / 2;
+      if (keys[mid] < key)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    return lo;
+  }
+
+  // Points i0 .. i0 + W - 1, which share their stage-1 row.
+  template <int W>
+  BSCAN_HD void points(long long i0) const {
+    double p[W][kMaxParams];
+    Pole pole[W];
+    const ResonantIntegrals* row = nullptr;
+    const long long k = keys != nullptr ? row_of(begin + i0) : -1;
+    if (k >= 0) row = res + k * tt.n_binned;
+    Couplings cp[W];  // the points' shifts in each channel's directions
+    for (int x = 0; x < W; ++x) {
+      decode_point(g, begin + i0 + x, p[x]);
+      complete_params<Model>(in, p[x]);
+      pole[x] = k >= 0 ? poles[k] : Model::pole(in, p[x]);
+      for (int l = 0; l < kLeptons; ++l) {
+        const WcShifts shifts = Model::wc_shifts(in, p[x], static_cast<Lepton>(l));
+        for (int c = 0; c < kNumChannels; ++c)
+          cp[x][c][l] = project(static_cast<Channel>(c), shifts);
+      }
+    }
+    double rate[W][kMaxTerms];
+    for (int t = 0; t < tt.n; ++t) {
+      const RateTerm& term = tt.terms[t];
+      with_channel(term.channel, [&](auto ch) {
+        constexpr DirMasks m = project_masks<decltype(ch)>(Model::wc_masks());
+        const FixedDirs<m.contact, m.resonant> dirs;
+        for (int x = 0; x < W; ++x) {
+          if (term.kind == TermKind::binned) {
+            rate[x][t] = binned_rate(term, tt.contact[t],
+                                     row != nullptr ? row + tt.slot[t] : nullptr, cp[x], dirs);
+          } else if (term.q2 == kQ2FromAxis) {
+            RateTerm at_point = term;
+            at_point.q2 = p[x][kQ2Param];
+            rate[x][t] =
+                differential_rate(at_point, term_contact(in, at_point), pole[x], cp[x], dirs);
+          } else {
+            rate[x][t] = differential_rate(term, tt.contact[t], pole[x], cp[x], dirs);
+          }
+        }
+      });
+    }
+    PointMemo<Model> memo[W];
+    for (int x = 0; x < W; ++x) memo[x] = PointMemo<Model>(in, p[x]);
+    for (int o = 0; o < n_ops; ++o)
+      for (int x = 0; x < W; ++x)
+        out[o * stride + i0 + x] = evaluate_op<Model>(in, ops[o], p[x], pole[x], rate[x], memo[x]);
+  }
+
   BSCAN_HD static const DirCouplings& of(const Couplings& cp, const RateTerm& term) {
     return cp[static_cast<int>(term.channel)][static_cast<int>(term.lepton)];
   }
 
+  template <class Dirs>
   BSCAN_HD static double differential_rate(const RateTerm& term, const Spectral& contact,
-                                           const Pole& pole, const Couplings& cp, DirMasks dirs) {
+                                           const Pole& pole, const Couplings& cp, Dirs dirs) {
     cplx P{0.0, 0.0};
     if (pole.active) P = cplx{1.0, 0.0} / cplx{term.q2 - pole.M2, pole.gamma};
     return term_rate(contact, nullptr, of(cp, term), TermKind::differential, P, true, dirs);
   }
 
+  template <class Dirs>
   BSCAN_HD double binned_rate(const RateTerm& term, const Spectral& contact,
-                              const ResonantIntegrals* r, const Pole& pole, const Couplings& cp,
-                              DirMasks dirs) const {
-    const bool interference = in.options.on_shell_interference || !pole_in_bin(pole, term.bin);
+                              const ResonantIntegrals* r, const Couplings& cp, Dirs dirs) const {
+    const bool interference = in.options.on_shell_interference || r == nullptr || !r->pole_inside;
     return term_rate(contact, r, of(cp, term), TermKind::binned, cplx{0.0, 0.0}, interference,
                      dirs);
   }
