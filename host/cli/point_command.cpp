@@ -63,11 +63,14 @@ std::string point(const PointOptions& opt) {
   for (const auto& bits : pb.chi2_cl.bits)
     for (int b : bits) map_only[static_cast<std::size_t>(b)] = true;
   for (std::size_t i = 0; i < ids.size(); ++i)
-    if (std::isnan(out[i]))
+    if (!std::isfinite(out[i]))
       spdlog::warn(
-          "'{}' is NaN at this point: not defined there (0/0, or outside the range of "
+          "'{}' is {} at this point: not defined there (0/0, or outside the range of "
           "its formula; docs/robustness.md lists the cases)",
-          ids[i]);
+          ids[i],
+          std::isnan(out[i]) ? "NaN"
+          : out[i] > 0       ? "inf"
+                             : "-inf");
 
   if (opt.json) {
     nlohmann::ordered_json j;
@@ -87,12 +90,13 @@ std::string point(const PointOptions& opt) {
       if (!map_only[b]) j["flags"][pb.flag_names[b]] = flag(b);
     return j.dump(2);
   }
-  std::string text;
+  std::string text;  // NaN of either sign prints as "nan"
   for (std::size_t i = 0; i < ids.size(); ++i)
-    text += fmt::format("{:<32} {:.8g}\n", ids[i], out[i]);
+    text += fmt::format("{:<32} {:.8g}\n", ids[i], std::isnan(out[i]) ? NAN : out[i]);
   for (std::size_t k = 0; k < pulls.size(); ++k)
     if (!pb.is_best_fit_row(k))
-      text += fmt::format("{:<32} {:.4g}\n", pb.pull_output_name(k), pulls[k]);
+      text += fmt::format("{:<32} {:.4g}\n", pb.pull_output_name(k),
+                          std::isnan(pulls[k]) ? NAN : pulls[k]);
   for (std::size_t b = 0; b < pb.flag_names.size(); ++b)
     if (!map_only[b]) text += fmt::format("{:<32} {}\n", pb.flag_names[b], flag(b) ? "yes" : "no");
   return text;

@@ -109,12 +109,21 @@ class EntryReader {
     return x;
   }
 
+  // [plus, minus] pairs (>= 0: the schema) with a positive total on each side (a zero sigma
+  // gives infinite pulls).
   std::vector<ErrorPair> errors(const json& list, const std::string& key) const {
     std::vector<ErrorPair> out;
+    double plus2 = 0.0, minus2 = 0.0;
     for (std::size_t i = 0; i < list.size(); ++i) {
       const std::string k = fmt::format("{}[{}]", key, i);
       out.push_back({number(list[i][0], k), number(list[i][1], k)});
+      plus2 += out.back().plus * out.back().plus;
+      minus2 += out.back().minus * out.back().minus;
     }
+    if (!(plus2 > 0.0 && minus2 > 0.0))
+      throw InputError(fmt::format(
+          "{}: key '{}': the errors add up to zero on a side; a measurement needs sigma > 0",
+          where_, key));
     return out;
   }
 

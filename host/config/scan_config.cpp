@@ -58,6 +58,10 @@ AxisConfig read_axis(const json& a, std::size_t i, const std::string& origin) {
                                  lo, key, hi));
   if (n > 1 && lo == hi)
     throw InputError(fmt::format("{}: key '{}': min == max needs points = 1", origin, key));
+  if (n == 1 && lo != hi)  // one point could be neither: the run would silently drop max
+    throw InputError(fmt::format(
+        "{}: key '{}': points = 1 with min ({}) != max ({}); give min == max, or more points",
+        origin, key, lo, hi));
   if (ax.log_spacing && lo <= 0.0)
     throw InputError(
         fmt::format("{}: key '{}.min' must be > 0 for spacing = \"log\"", origin, key));

@@ -166,6 +166,9 @@ void assign_groups(const MeasurementSet& set, std::vector<Planned>& planned, Sca
     ++g;
   }
   pb.chi2.n = g;
+  for (Planned& p : planned)
+    p.op.required = p.op.kind == ConstraintKind::measurement &&
+                    (p.entry->role == Role::anomaly || p.op.groups != 0u);
 }
 
 // Sided plans: the SM's chi2 per group, every member's pull at its SM prediction.

@@ -32,7 +32,10 @@ struct ConstraintOp {
   int pull = -1;                 // index of its pull output, -1: none
   int bit_1s = -1, bit_2s = -1;  // validity conditions use bit_1s only
   bool bound = false;            // enters allowed_2s (bounds and validity conditions)
-  unsigned groups = 0u;          // measurement: bit g adds its pull^2 to chi2 group g
+  // A measurement of an anomaly or of a chi2 group: where it has no finite prediction the point
+  // is not allowed (it is no solution, whatever else it passes).
+  bool required = false;
+  unsigned groups = 0u;  // measurement: bit g adds its pull^2 to chi2 group g
   // A measurement of a Gaussian plan: its block of the Gaussian terms (-1: sided pull above);
   // passes at 1 (2) sigma when its chi2 <= lo[0] (hi[0]), the chi2 quantiles of its size.
   int block = -1;
@@ -40,8 +43,8 @@ struct ConstraintOp {
 
 // chi2 per group of measurements, its difference to the SM's (computed once by the plan) and the
 // flag Delta chi2 <= -4 (paper 001's "2 sigma": the point improves on the SM by 4). Sided plans
-// sum the members' pull^2 (a pull without prediction adds nothing); Gaussian plans solve the
-// group's block (a member without prediction makes chi2 NaN).
+// sum the members' pull^2, Gaussian plans solve the group's block; a member without a finite
+// prediction makes the group's chi2 NaN (never an improvement).
 struct Chi2Groups {
   int n = 0;
   // Rows first_row + 3g (chi2), + 3g + 1 (delta chi2 vs the SM) and + 3g + 2 (delta chi2 vs the
@@ -115,7 +118,7 @@ BSCAN_HD inline void set_bit(std::uint32_t* words, long long stride, long long i
 // All constraints of the points of work item `item`: kPointLanes consecutive points (fewer at the
 // end), observables at out[o * stride + i], pulls and flag words written at the same stride (the
 // chunk's point count). A measurement without prediction (NaN) solves nothing and excludes
-// nothing.
+// nothing; one that is required (an anomaly, a chi2 group's member) clears allowed_2s.
 struct ConstraintStage {
   const ConstraintOp* cons;
   int n_cons;
@@ -168,7 +171,7 @@ struct ConstraintStage {
           const ConstraintResult r =
               evaluate_constraint(c, [&](int k) { return out[c.ops[k] * stride + i0 + p]; });
           record(c, r, i0 + p, allowed[p]);
-          if (!chi2.gaussian && !std::isnan(r.pull))
+          if (!chi2.gaussian)  // NaN and inf stay: the group is NaN below
             for (int g = 0; g < chi2.n; ++g)
               if (c.groups >> g & 1u) sum[g][p] += r.pull * r.pull;
         }
@@ -195,8 +198,9 @@ struct ConstraintStage {
     for (int g = 0; g < chi2.n; ++g)
       for (int p = 0; p < W; ++p) {
         const long long i = i0 + p;
-        const double delta = sum[g][p] - chi2.sm[g];
-        pulls[(chi2.first_row + 3 * g) * stride + i] = static_cast<float>(sum[g][p]);
+        const double x = std::isfinite(sum[g][p]) ? sum[g][p] : NAN;
+        const double delta = x - chi2.sm[g];
+        pulls[(chi2.first_row + 3 * g) * stride + i] = static_cast<float>(x);
         pulls[(chi2.first_row + 3 * g + 1) * stride + i] = static_cast<float>(delta);
         pulls[(chi2.first_row + 3 * g + 2) * stride + i] = NAN;
         if (delta <= -4.0) set_bit(flags, stride, i, chi2.bit_improves_2s[g]);
@@ -211,6 +215,7 @@ struct ConstraintStage {
     if (r.pass_1s && c.bit_1s >= 0) set_bit(flags, stride, i, c.bit_1s);
     if (r.pass_2s && c.bit_2s >= 0) set_bit(flags, stride, i, c.bit_2s);
     if (c.bound) allowed = allowed && r.pass_2s;
+    if (c.required && !std::isfinite(r.pull)) allowed = false;
   }
 };
 

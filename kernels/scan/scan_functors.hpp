@@ -328,22 +328,25 @@ struct PointStage {
     double rate[W][kMaxTerms];
     for (int t = 0; t < tt.n; ++t) {
       const RateTerm& term = tt.terms[t];
-      with_channel(term.channel, [&](auto ch) {
-        constexpr DirMasks m = project_masks<decltype(ch)>(Model::wc_masks());
-        const FixedDirs<m.contact, m.resonant> dirs;
-        for (int x = 0; x < W; ++x) {
-          if (term.kind == TermKind::binned) {
-            rate[x][t] = binned_rate(term, tt.contact[t],
-                                     row != nullptr ? row + tt.slot[t] : nullptr, cp[x], dirs);
-          } else if (term.q2 == kQ2FromAxis) {
-            RateTerm at_point = term;
-            at_point.q2 = p[x][kQ2Param];
-            rate[x][t] =
-                differential_rate(at_point, term_contact(in, at_point), pole[x], cp[x], dirs);
-          } else {
-            rate[x][t] = differential_rate(term, tt.contact[t], pole[x], cp[x], dirs);
-          }
+      if (term.kind == TermKind::differential && term.q2 == kQ2FromAxis) {
+        for (int x = 0; x < W; ++x) {  // the contact integrand at the point's own q2
+          RateTerm at_point = term;
+          at_point.q2 = p[x][kQ2Param];
+          const Spectral c0 = term_contact(in, at_point);
+          rate[x][t] = with_channel(term.channel, [&](auto ch) {
+            return differential_rate(at_point, c0, pole[x], cp[x], Dirs<decltype(ch)>{});
+          });
         }
+        continue;
+      }
+      const ResonantIntegrals* r =
+          term.kind == TermKind::binned && row != nullptr ? row + tt.slot[t] : nullptr;
+      with_channel(term.channel, [&](auto ch) {
+        for (int x = 0; x < W; ++x)
+          rate[x][t] =
+              term.kind == TermKind::binned
+                  ? binned_rate(term, tt.contact[t], r, cp[x], Dirs<decltype(ch)>{})
+                  : differential_rate(term, tt.contact[t], pole[x], cp[x], Dirs<decltype(ch)>{});
       });
     }
     PointMemo<Model> memo[W];
@@ -352,6 +355,12 @@ struct PointStage {
       for (int x = 0; x < W; ++x)
         out[o * stride + i0 + x] = evaluate_op<Model>(in, ops[o], p[x], pole[x], rate[x], memo[x]);
   }
+
+  // The directions the model shifts in channel Ch, known to the compiler.
+  template <class Ch>
+  static constexpr DirMasks kDirMasks = project_masks<Ch>(Model::wc_masks());
+  template <class Ch>
+  using Dirs = FixedDirs<kDirMasks<Ch>.contact, kDirMasks<Ch>.resonant>;
 
   BSCAN_HD static const DirCouplings& of(const Couplings& cp, const RateTerm& term) {
     return cp[static_cast<int>(term.channel)][static_cast<int>(term.lepton)];
