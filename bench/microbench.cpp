@@ -158,7 +158,7 @@ void BM_ConstraintStage(benchmark::State& state) {
                               plan.chi2};
   for (auto _ : state)
     thrust::for_each(thrust::omp::par, thrust::counting_iterator<long long>(0),
-                     thrust::counting_iterator<long long>(ConstraintStage::items(n)), stage);
+                     thrust::counting_iterator<long long>(lane_items(n)), stage);
   state.SetItemsProcessed(state.iterations() * n);
   state.counters["constraints"] = static_cast<double>(plan.constraints.size());
 }

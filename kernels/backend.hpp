@@ -19,4 +19,8 @@ inline constexpr int kPointLanes = 1;
 #else
 inline constexpr int kPointLanes = 8;
 #endif
+// Work items of kPointLanes points that cover `points` points (the last one may be short).
+inline constexpr long long lane_items(long long points) {
+  return (points + kPointLanes - 1) / kPointLanes;
+}
 }  // namespace bscan

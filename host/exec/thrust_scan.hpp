@@ -168,7 +168,7 @@ class ThrustScan {
                    const long long* keys, long long n_keys, const ResonantIntegrals* res,
                    const Pole* poles) {
     thrust::for_each(policy_, thrust::counting_iterator<long long>(0),
-                     thrust::counting_iterator<long long>(PointStage<Model>::items(n)),
+                     thrust::counting_iterator<long long>(lane_items(n)),
                      PointStage<Model>{in_, g_, tt_, raw(ops_), n_ops_, keys, n_keys, res, poles,
                                        begin + s, count, dst_ + s, n});
   }
@@ -206,7 +206,7 @@ class ThrustScan {
       flags_.resize(static_cast<std::size_t>(n_words_) * count);
     }
     thrust::for_each(policy_, thrust::counting_iterator<long long>(0),
-                     thrust::counting_iterator<long long>(ConstraintStage::items(count)),
+                     thrust::counting_iterator<long long>(lane_items(count)),
                      ConstraintStage{raw(cons_), static_cast<int>(cons_.size()), n_words_,
                                      bit_allowed_, dst_, count, direct ? host_pulls : raw(pulls_),
                                      direct ? host_flags : raw(flags_), chi2_});

@@ -130,10 +130,6 @@ struct ConstraintStage {
   std::uint32_t* flags;
   Chi2Groups chi2;
 
-  BSCAN_HD static long long items(long long points) {
-    return (points + kPointLanes - 1) / kPointLanes;
-  }
-
   BSCAN_HD void operator()(long long item) const {
     const long long i0 = item * kPointLanes;
     if (i0 + kPointLanes <= stride) return points<kPointLanes>(i0);

@@ -278,10 +278,6 @@ struct PointStage {
   double* out;
   long long n;
 
-  BSCAN_HD static long long items(long long points) {
-    return (points + kPointLanes - 1) / kPointLanes;
-  }
-
   BSCAN_HD void operator()(long long item) const {
     const long long i0 = item * kPointLanes, last = i0 + kPointLanes - 1;
     if (last < n && (keys == nullptr || pole_key(g, begin + i0) == pole_key(g, begin + last)))
